@@ -1,0 +1,68 @@
+import { booleanValue, edgeId, integerIn, natsUrl, nonEmpty, oneOf } from './option-parsers';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Every setting any of the three programs accepts. */
+export interface CdnConfig {
+  host: string;
+  port: number;
+  nodeTimeout: number;
+  healthInterval: number;
+  cacheTime: number;
+  cacheEnabled: boolean;
+  logLevel: LogLevel;
+  logFile: string;
+  logFormat: LogFormat;
+  resetConfig: boolean;
+  nodesFile: string;
+  natsUrl: string | undefined;
+  edgeId: string | undefined;
+  upstreamTimeout: number;
+}
+
+export type OptionName = keyof CdnConfig;
+
+export interface OptionSpec {
+  key: OptionName;
+  /** The flag as the seed spells it, e.g. `--node-timeout <seconds>`. */
+  flags: string;
+  description: string;
+  /** Environment variable consulted when the flag is absent. */
+  env: string;
+  parse?: (raw: string, name: string) => unknown;
+  default?: unknown;
+  /** A boolean switch: the flag sets the value given by switchValue(); the env var gives the value itself. */
+  switch?: true;
+}
+
+export const OPTION_SPECS: Record<OptionName, OptionSpec> = {
+  host: { key: 'host', flags: '--host <host>', description: 'listen address', env: 'CDN_HOST', parse: nonEmpty, default: '0.0.0.0' },
+  port: { key: 'port', flags: '--port <port>', description: 'listen port', env: 'CDN_PORT', parse: integerIn(1, 65535), default: 5000 },
+  nodeTimeout: {
+    key: 'nodeTimeout', flags: '--node-timeout <seconds>', description: 'a node without a heartbeat for this long becomes inactive',
+    env: 'CDN_NODE_TIMEOUT', parse: integerIn(1, 86400), default: 10,
+  },
+  healthInterval: {
+    key: 'healthInterval', flags: '--health-interval <seconds>', description: 'health-check period',
+    env: 'CDN_HEALTH_INTERVAL', parse: integerIn(1, 3600), default: 5,
+  },
+  cacheTime: { key: 'cacheTime', flags: '--cache-time <seconds>', description: 'default cache TTL', env: 'CDN_CACHE_TIME', parse: integerIn(0, 31536000), default: 30 },
+  cacheEnabled: {
+    key: 'cacheEnabled', flags: '--disable-cache', description: 'start with the cache off',
+    env: 'CDN_CACHE_ENABLED', default: true, switch: true,
+  },
+  logLevel: { key: 'logLevel', flags: '--log-level <level>', description: 'DEBUG, INFO, WARNING or ERROR', env: 'CDN_LOG_LEVEL', parse: oneOf(LOG_LEVELS), default: 'INFO' },
+  logFile: { key: 'logFile', flags: '--log-file <path>', description: 'log file (appended to)', env: 'CDN_LOG_FILE', parse: nonEmpty, default: 'cdn_system.log' },
+  logFormat: { key: 'logFormat', flags: '--log-format <format>', description: 'text or json', env: 'CDN_LOG_FORMAT', parse: oneOf(LOG_FORMATS), default: 'text' },
+  resetConfig: { key: 'resetConfig', flags: '--reset-config', description: 'start with no saved nodes', env: 'CDN_RESET_CONFIG', default: false, switch: true },
+  nodesFile: { key: 'nodesFile', flags: '--nodes-file <path>', description: 'where node state is saved', env: 'CDN_NODES_FILE', parse: nonEmpty, default: './cdn_nodes.json' },
+  natsUrl: { key: 'natsUrl', flags: '--nats-url <url>', description: 'NATS server(s), e.g. nats://127.0.0.1:4222', env: 'CDN_NATS_URL', parse: natsUrl },
+  edgeId: { key: 'edgeId', flags: '--edge-id <id>', description: 'this edge\'s id in reports (default: hostname-pid)', env: 'CDN_EDGE_ID', parse: edgeId },
+  upstreamTimeout: {
+    key: 'upstreamTimeout', flags: '--upstream-timeout <seconds>', description: 'give up on a node that sends no response for this long',
+    env: 'CDN_UPSTREAM_TIMEOUT', parse: integerIn(1, 3600), default: 30,
+  },
+};

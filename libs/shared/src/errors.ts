@@ -1,0 +1,47 @@
+/** The one catalogue of errors the system answers with: a stable code, an HTTP status and what to do. */
+export const ERRORS = {
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_node: { status: 400, message: 'The node registration is incomplete or malformed.' },
+  invalid_request: { status: 400, message: 'The request is malformed.' },
+  node_not_found: { status: 404, message: 'No node is registered with this id.' },
+  not_found: { status: 404, message: 'No such endpoint.' },
+  method_not_allowed: { status: 405, message: 'This endpoint does not accept this method.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  internal_error: { status: 500, message: 'An unexpected error occurred; see the log.' },
+  upstream_unreachable: { status: 502, message: 'Failed to forward request to the chosen node.' },
+  no_active_node: { status: 503, message: 'No active CDN node can serve this request; register a node or send a heartbeat.' },
+  not_ready: { status: 503, message: 'No routing table has been received yet.' },
+  upstream_timeout: { status: 504, message: 'The chosen node did not answer in time.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The JSON body of every 4xx/5xx answer. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  [detail: string]: unknown;
+}
+
+export function errorBody(code: ErrorCode, message?: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: code, message: message ?? ERRORS[code].message, ...details };
+}
+
+/** An error that carries its catalogue code; thrown by services and turned into a JSON answer at the HTTP edge. */
+export class CdnError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message ?? ERRORS[code].message, options);
+    this.status = ERRORS[code].status;
+  }
+
+  toBody(): ErrorBody {
+    return errorBody(this.code, this.message, this.details);
+  }
+}

@@ -1,0 +1,34 @@
+export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
+export type { ProgramInfo } from './config/parse-config';
+export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
+export type { CdnConfig, OptionName, LogLevel, LogFormat } from './config/options';
+export { createLogger, silentLogger } from './logging/logger';
+export type { Logger, LoggerOptions } from './logging/logger';
+export { formatTextLine, formatJsonLine } from './logging/log-line';
+export { ERRORS, CdnError, errorBody } from './errors';
+export type { ErrorCode, ErrorBody } from './errors';
+export {
+  NODE_ID_PATTERN,
+  DEFAULT_HEARTBEAT_INTERVAL,
+  nodeRegistrationSchema,
+  storedNodeSchema,
+  storedNodesSchema,
+  validateRegistration,
+} from './node';
+export type { NodeRegistration, StoredNode } from './node';
+export {
+  buildRoutingTable,
+  checkRouteNode,
+  checkRoutingSettings,
+  DEFAULT_ROUTING_SETTINGS,
+  EMPTY_ROUTING_TABLE,
+  routeNodeSchema,
+  routingSettingsSchema,
+} from './routing/routing-table';
+export type { RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
+export { EDGE_EVENTS } from './routing/routing-bus';
+export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
+export { InProcessBus } from './routing/in-process-bus';
+export { createWeightedSelector } from './routing/balancing';
+export type { NodeSelector } from './routing/balancing';
+export { ROUTING_BUCKET, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';

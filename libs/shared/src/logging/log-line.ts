@@ -1,0 +1,31 @@
+/** Turns a pino record into one log line: `<ISO time> <LEVEL> <component>: <message>`, or a JSON line. */
+
+const LEVEL_LABELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARNING', 50: 'ERROR', 60: 'CRITICAL' };
+
+export interface LogRecord {
+  level: number;
+  time: number;
+  name?: string;
+  msg?: string;
+  err?: { message?: string; code?: string };
+  [field: string]: unknown;
+}
+
+export function levelLabel(level: number): string {
+  return LEVEL_LABELS[level] ?? String(level);
+}
+
+/**
+ * Text lines keep the message last, so the manual's `awk '{print $NF}'` reads the number a message ends with.
+ * An error's message is added only to lines that carry one.
+ */
+export function formatTextLine(record: LogRecord): string {
+  const time = new Date(record.time).toISOString();
+  const label = levelLabel(record.level).padEnd(7);
+  const error = record.err?.message ? ` (${record.err.code ? `${record.err.code}: ` : ''}${record.err.message})` : '';
+  return `${time} ${label} ${record.name ?? 'cdn'}: ${record.msg ?? ''}${error}\n`;
+}
+
+export function formatJsonLine(record: LogRecord): string {
+  return `${JSON.stringify({ ...record, level: levelLabel(record.level), time: new Date(record.time).toISOString() })}\n`;
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import pino, { DestinationStream, Logger } from 'pino';
+import type { LogFormat, LogLevel } from '../config/options';
+
+export type { Logger } from 'pino';
+
+const PINO_LEVELS: Record<LogLevel, pino.Level> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
+
+export interface LoggerOptions {
+  name: string;
+  level?: LogLevel;
+  format?: LogFormat;
+  /** Log file appended to besides stdout; none when undefined. */
+  file?: string;
+  /** Write here instead (tests); records are the raw pino JSON lines. */
+  destination?: DestinationStream;
+}
+
+/**
+ * A pino logger that writes to stdout and the log file from a worker thread: the request path only
+ * serialises a record, it never waits on a disk or a terminal.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const level = PINO_LEVELS[options.level ?? 'INFO'];
+  if (options.destination) return pino({ name: options.name, level, base: undefined }, options.destination);
+
+  const transportFile = path.join(__dirname, 'log-transport.js');
+  const format = options.format ?? 'text';
+  const targets: pino.TransportTargetOptions[] = [{ target: transportFile, level, options: { destination: 1, format } }];
+  if (options.file) targets.push({ target: transportFile, level, options: { destination: path.resolve(options.file), format } });
+  return pino({ name: options.name, level, base: undefined }, pino.transport({ targets }));
+}
+
+/** A logger that drops everything, for code paths that need one but have nothing to say (unit tests). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

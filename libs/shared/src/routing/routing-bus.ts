@@ -1,0 +1,49 @@
+import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
+
+/** The control plane's side of the routing state: it writes whole, checked entries. */
+export interface RoutingStore {
+  putNode(node: RouteNode): Promise<void>;
+  deleteNode(id: string): Promise<void>;
+  putSettings(settings: RoutingSettings): Promise<void>;
+  /** Makes the store hold exactly these nodes and settings (at start-up, and after the store was unreachable). */
+  replaceAll(nodes: readonly RouteNode[], settings: RoutingSettings): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A reader of the routing state: the whole table first, then a new table after every change. */
+export interface RoutingSource {
+  /** Resolves once the first table has been delivered to `onTable`. */
+  start(onTable: (table: RoutingTable) => void): Promise<void>;
+  /** The last table delivered, or undefined before the first. */
+  current(): RoutingTable | undefined;
+  close(): Promise<void>;
+}
+
+/** What an edge tells the control plane about itself, periodically and after every applied table. */
+export interface EdgeReport {
+  edgeId: string;
+  /** Revision of the routing table the edge serves with. */
+  revision: number;
+  /** Milliseconds since the epoch, by the edge's clock. */
+  reportedAt: number;
+  startedAt: number;
+  /** Where clients reach this edge, when it knows. */
+  address?: string;
+}
+
+/** Subjects (NATS) or event names (in-process) of messages from edges to the control plane. */
+export const EDGE_EVENTS = {
+  report: 'cdn.edge.report',
+} as const;
+
+export interface EdgeEventMap {
+  [EDGE_EVENTS.report]: EdgeReport;
+}
+
+export type EdgeEventName = keyof EdgeEventMap;
+
+/** How an edge sends events to the control plane. Fire and forget: never blocks or throws. */
+export interface EdgeEventPublisher {
+  publish<E extends EdgeEventName>(event: E, data: EdgeEventMap[E]): void;
+  close(): Promise<void>;
+}
