@@ -31,4 +31,8 @@ export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeReport, Routi
 export { InProcessBus } from './routing/in-process-bus';
 export { createWeightedSelector } from './routing/balancing';
 export type { NodeSelector } from './routing/balancing';
-export { ROUTING_BUCKET, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
+export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
+export { connectNats } from './nats/nats-connection';
+export { createNatsRoutingStore } from './nats/nats-routing-store';
+export { createNatsRoutingSource } from './nats/nats-routing-source';
+export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';

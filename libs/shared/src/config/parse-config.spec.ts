@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, ProgramInfo } from './parse-config';
+
+const info: ProgramInfo = {
+  name: 'cdn-test',
+  description: 'test',
+  version: '1.0.0',
+  options: ['host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'natsUrl'],
+};
+
+describe('parseConfig', () => {
+  it('gives the seed defaults', () => {
+    expect(parseConfig(info, [], {})).toMatchObject({
+      host: '0.0.0.0', port: 5000, nodeTimeout: 10, healthInterval: 5, cacheTime: 30, cacheEnabled: true,
+      logLevel: 'INFO', logFile: 'cdn_system.log', logFormat: 'text', resetConfig: false, nodesFile: './cdn_nodes.json', natsUrl: undefined,
+    });
+  });
+
+  it('reads every flag', () => {
+    const config = parseConfig(
+      info,
+      ['--host', '127.0.0.1', '--port', '8080', '--node-timeout', '15', '--health-interval', '2', '--cache-time', '60', '--disable-cache',
+        '--log-level', 'debug', '--log-file', 'x.log', '--log-format', 'json', '--reset-config', '--nodes-file', 'n.json', '--nats-url', 'nats://h:4222'],
+      {},
+    );
+    expect(config).toMatchObject({
+      host: '127.0.0.1', port: 8080, nodeTimeout: 15, healthInterval: 2, cacheTime: 60, cacheEnabled: false,
+      logLevel: 'DEBUG', logFile: 'x.log', logFormat: 'json', resetConfig: true, nodesFile: 'n.json', natsUrl: 'nats://h:4222',
+    });
+  });
+
+  it('reads CDN_* variables when the flag is absent, and the flag wins over them', () => {
+    const env = { CDN_HOST: '10.0.0.1', CDN_PORT: '7000', CDN_LOG_LEVEL: 'WARNING', CDN_CACHE_ENABLED: 'false', CDN_NODE_TIMEOUT: '20' };
+    expect(parseConfig(info, [], env)).toMatchObject({ host: '10.0.0.1', port: 7000, logLevel: 'WARNING', cacheEnabled: false, nodeTimeout: 20 });
+    expect(parseConfig(info, ['--port', '7001'], env).port).toBe(7001);
+    expect(parseConfig(info, [], { CDN_CACHE_ENABLED: 'true' }).cacheEnabled).toBe(true);
+  });
+
+  it.each([
+    [['--port', 'abc'], '--port must be an integer 1-65535, got "abc"'],
+    [['--port', '65536'], '--port must be an integer 1-65535, got "65536"'],
+    [['--node-timeout', '0'], '--node-timeout must be an integer 1-86400, got "0"'],
+    [['--cache-time', '-5'], '--cache-time must be an integer 0-31536000, got "-5"'],
+    [['--log-level', 'TRACE'], '--log-level must be one of DEBUG, INFO, WARNING, ERROR, got "TRACE"'],
+    [['--nats-url', 'localhost:4222'], '--nats-url must be a nats:// URL'],
+    [['--host', ''], '--host must not be empty'],
+    [['--nope'], "unknown option '--nope'"],
+    [['extra'], 'too many arguments'],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseConfig(info, argv, {})).toThrow(ConfigError);
+    expect(() => parseConfig(info, argv, {})).toThrow(message);
+  });
+
+  it.each([
+    [{ CDN_PORT: 'x' }, 'CDN_PORT must be an integer 1-65535, got "x"'],
+    [{ CDN_CACHE_ENABLED: 'sometimes' }, 'CDN_CACHE_ENABLED must be true or false, got "sometimes"'],
+    [{ CDN_LOG_LEVEL: 'LOUD' }, 'CDN_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got "LOUD"'],
+  ])('rejects the variables %j', (env, message) => {
+    expect(() => parseConfig(info, [], env)).toThrow(message);
+  });
+
+  it('ignores variables of options the program does not take', () => {
+    const edgeInfo = { ...info, options: ['port'] as const };
+    expect(parseConfig(edgeInfo, [], { CDN_NODE_TIMEOUT: 'garbage' }).nodeTimeout).toBe(10);
+  });
+});

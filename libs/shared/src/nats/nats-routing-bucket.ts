@@ -1,0 +1,24 @@
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/** How long one JetStream request may take before it fails: NATS being down must not hang a caller. */
+export const NATS_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens the routing bucket, creating it when missing. The control plane and every edge call this with
+ * the same settings, so whichever starts first creates it and the others bind to it unchanged.
+ */
+export async function openRoutingBucket(nc: NatsConnection, bucket: string): Promise<KV> {
+  const kvm = new Kvm(jetstream(nc, { timeout: NATS_REQUEST_TIMEOUT_MS }));
+  return withTimeout(kvm.create(bucket, { history: 1, storage: 'file', timeout: NATS_REQUEST_TIMEOUT_MS }), `open KV bucket ${bucket}`);
+}
+
+/** Rejects when `work` has not settled in time (some client calls wait for a reconnect instead of failing). */
+export function withTimeout<T>(work: Promise<T>, what: string, ms = NATS_REQUEST_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from NATS within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,144 @@
+import type { KvWatchEntry } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { RoutingSource } from '../routing/routing-bus';
+import type { RoutingTable } from '../routing/routing-table';
+import { ROUTING_BUCKET } from './nats-names';
+import { openRoutingBucket, withTimeout } from './nats-routing-bucket';
+import { RoutingEntries, sameTable } from './nats-routing-entries';
+
+/** Wait before watching again after the bucket could not be read (JetStream is often not ready right after a server restart). */
+const REWATCH_DELAY_MS = 1_000;
+
+type Stoppable = { stop(): void };
+
+/**
+ * Follows the routing bucket with a KV watch: the whole table once the initial state is read, then a new table after
+ * every change. After a reconnect it reads the whole state again (the server may have lost the watch's consumer),
+ * and until then `current()` keeps the last table.
+ */
+export function createNatsRoutingSource(options: { nc: NatsConnection; logger: Logger; bucket?: string }): RoutingSource {
+  return new NatsRoutingSource(options.nc, options.logger, options.bucket ?? ROUTING_BUCKET);
+}
+
+class NatsRoutingSource implements RoutingSource {
+  private last: RoutingTable | undefined;
+  private onTable: ((table: RoutingTable) => void) | undefined;
+  private firstDelivered: (() => void) | undefined;
+  /** Each watch has a generation; a superseded watch's entries are ignored. */
+  private generation = 0;
+  private watcher: Stoppable | undefined;
+  private statusIterator: Stoppable | undefined;
+  private rewatchTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly logger: Logger,
+    private readonly bucket: string,
+  ) {}
+
+  async start(onTable: (table: RoutingTable) => void): Promise<void> {
+    if (this.onTable) throw new Error('routing source already started');
+    this.onTable = onTable;
+    const first = new Promise<void>((resolve) => (this.firstDelivered = resolve));
+    void this.followReconnects();
+    this.rewatch();
+    await first;
+  }
+
+  current(): RoutingTable | undefined {
+    return this.last;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.generation++;
+    clearTimeout(this.rewatchTimer);
+    this.watcher?.stop();
+    this.statusIterator?.stop();
+  }
+
+  private async followReconnects(): Promise<void> {
+    const statuses = this.nc.status();
+    this.statusIterator = statuses as unknown as Stoppable;
+    for await (const status of statuses) {
+      if (this.closed) return;
+      if (status.type === 'reconnect') {
+        this.logger.info({ bucket: this.bucket, server: status.server }, `reading routing bucket ${this.bucket} again after reconnecting to ${status.server}`);
+        this.rewatch();
+      }
+    }
+  }
+
+  /** Drops the current watch (if any) and starts a new one that reads the whole state. */
+  private rewatch(): void {
+    if (this.closed) return;
+    clearTimeout(this.rewatchTimer);
+    this.watcher?.stop();
+    this.watcher = undefined;
+    const generation = ++this.generation;
+    void this.watch(generation);
+  }
+
+  private async watch(generation: number): Promise<void> {
+    const entries = new RoutingEntries();
+    let initialized = false;
+    const deliverIfCurrent = () => {
+      initialized = true;
+      if (generation === this.generation) this.deliver(entries.table());
+    };
+    try {
+      const kv = await openRoutingBucket(this.nc, this.bucket);
+      const watching = kv.watch();
+      const watcher = await withTimeout(watching, `watch ${this.bucket}`).catch((err: unknown) => {
+        // A watch that answers after we gave up must not run unseen.
+        watching.then((late) => late.stop(), () => undefined);
+        throw err;
+      });
+      if (generation !== this.generation) return watcher.stop();
+      this.watcher = watcher;
+      // An empty bucket sends no entry, so nothing else would tell us its (empty) initial state is complete.
+      void withTimeout(kv.status(), `status of ${this.bucket}`)
+        .then((status) => {
+          if (initialized || status.streamInfo.state.messages > 0) return;
+          entries.seen(status.streamInfo.state.last_seq);
+          deliverIfCurrent();
+        })
+        .catch((err: unknown) => this.logger.warn({ err, bucket: this.bucket }, `cannot read the status of routing bucket ${this.bucket}`));
+      for await (const entry of watcher) {
+        if (generation !== this.generation) return;
+        this.apply(entries, entry);
+        // delta is what the server still holds for us: 0 means caught up (end of the initial state, or of a burst).
+        if (entry.delta === 0) deliverIfCurrent();
+      }
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.logger.warn({ err, bucket: this.bucket }, `cannot watch routing bucket ${this.bucket}: ${(err as Error).message}; retrying`);
+    }
+    // The watch ended without being superseded (the client gave up on its consumer): start over shortly.
+    if (generation === this.generation && !this.closed) {
+      this.rewatchTimer = setTimeout(() => this.rewatch(), REWATCH_DELAY_MS);
+      this.rewatchTimer.unref();
+    }
+  }
+
+  private apply(entries: RoutingEntries, entry: KvWatchEntry): void {
+    const refused = entries.apply({ key: entry.key, revision: entry.revision, operation: entry.operation, text: () => entry.string() });
+    if (refused) {
+      this.logger.warn({ bucket: this.bucket, key: entry.key, revision: entry.revision }, `ignored routing entry ${entry.key} at revision ${entry.revision}: ${refused}; keeping the last good value`);
+    }
+  }
+
+  private deliver(table: RoutingTable): void {
+    if (sameTable(this.last, table)) return;
+    this.last = table;
+    try {
+      this.onTable?.(table);
+    } catch (err) {
+      this.logger.error({ err, revision: table.revision }, `routing table listener failed on revision ${table.revision}`);
+    }
+    this.firstDelivered?.();
+    this.firstDelivered = undefined;
+  }
+}

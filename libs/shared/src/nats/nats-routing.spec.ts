@@ -1,0 +1,175 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startNats, stopAll } from '../../../../test/support/processes';
+import { eventually } from '../../../../test/support/ports';
+import { silentLogger } from '../logging/logger';
+import type { RoutingSource } from '../routing/routing-bus';
+import { DEFAULT_ROUTING_SETTINGS } from '../routing/routing-table';
+import { nodeKey, SETTINGS_KEY } from './nats-names';
+import { createNatsRoutingSource } from './nats-routing-source';
+import { createNatsRoutingStore } from './nats-routing-store';
+import { connectTo, freshBucket, routeNode, tableRecorder } from './nats-test-fixtures';
+
+let natsUrl: string;
+let nc: NatsConnection;
+const opened: RoutingSource[] = [];
+const logger = silentLogger();
+
+beforeAll(async () => {
+  natsUrl = (await startNats()).url;
+  nc = await connectTo(natsUrl);
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await stopAll();
+});
+
+function source(bucket: string, conn = nc): RoutingSource {
+  const s = createNatsRoutingSource({ nc: conn, logger, bucket });
+  opened.push(s);
+  return s;
+}
+
+describe('NATS routing store and source', () => {
+  it('delivers what the store wrote, as one table', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.replaceAll([routeNode('b'), routeNode('a', { load: 3 })], { cacheEnabled: false });
+
+    const rec = tableRecorder();
+    await source(bucket).start(rec.onTable);
+
+    expect(rec.tables).toHaveLength(1);
+    const table = rec.tables[0];
+    expect(table.nodes).toEqual([routeNode('a', { load: 3 }), routeNode('b')]);
+    expect(table.settings).toEqual({ cacheEnabled: false });
+    expect(table.revision).toBe(3);
+    expect(Object.isFrozen(table) && Object.isFrozen(table.nodes)).toBe(true);
+  });
+
+  it('delivers the initial state first, then a table after each change', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.putNode(routeNode('a'));
+    const s = source(bucket);
+    const rec = tableRecorder();
+    await s.start(rec.onTable);
+    expect(rec.tables.map((t) => t.nodes.map((n) => n.id))).toEqual([['a']]);
+
+    await store.putNode(routeNode('b'));
+    await eventually(() => rec.tables.length === 2);
+    await store.putNode(routeNode('a', { status: 'inactive' }));
+    await eventually(() => rec.tables.length === 3);
+    await store.deleteNode('b');
+    await eventually(() => rec.tables.length === 4);
+    await store.putSettings({ cacheEnabled: false });
+    await eventually(() => rec.tables.length === 5);
+
+    expect(rec.tables.map((t) => t.revision)).toEqual([1, 2, 3, 4, 5]);
+    expect(rec.tables[1].nodes.map((n) => n.id)).toEqual(['a', 'b']);
+    expect(rec.tables[2].nodes[0].status).toBe('inactive');
+    expect(rec.tables[3].nodes.map((n) => n.id)).toEqual(['a']);
+    expect(rec.tables[4].settings).toEqual({ cacheEnabled: false });
+    expect(s.current()).toBe(rec.tables[4]);
+  });
+
+  it('ignores an invalid value and keeps the last good one, while still counting its revision', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.replaceAll([routeNode('a')], { cacheEnabled: true });
+    const rec = tableRecorder();
+    await source(bucket).start(rec.onTable);
+
+    // A foreign writer bypassing the store's checks.
+    const kv = await new Kvm(nc).open(bucket);
+    await kv.put(nodeKey('a'), JSON.stringify({ ...routeNode('a'), capacity: -1 }));
+    await kv.put(nodeKey('x'), 'not json');
+    await kv.put(SETTINGS_KEY, JSON.stringify({ cacheEnabled: 'yes' }));
+    await kv.put(nodeKey('c'), JSON.stringify(routeNode('other-id')));
+    await eventually(() => rec.last()?.revision === 6);
+
+    expect(rec.last()?.nodes).toEqual([routeNode('a')]);
+    expect(rec.last()?.settings).toEqual({ cacheEnabled: true });
+  });
+
+  it('refuses to write an invalid node or settings', async () => {
+    const store = createNatsRoutingStore({ nc, logger, bucket: freshBucket() });
+    await expect(store.putNode({ ...routeNode('a'), url: 'ftp://x' })).rejects.toThrow();
+    await expect(store.putSettings({ cacheEnabled: 1 } as never)).rejects.toThrow();
+    await expect(store.replaceAll([routeNode('a'), { ...routeNode('b'), capacity: 0 }], DEFAULT_ROUTING_SETTINGS)).rejects.toThrow();
+  });
+
+  it('brings a change to a second source within 200 ms', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.putNode(routeNode('a'));
+    const other = await connectTo(natsUrl, 'second');
+    try {
+      const first = tableRecorder();
+      const second = tableRecorder();
+      await source(bucket).start(first.onTable);
+      await source(bucket, other).start(second.onTable);
+
+      const started = performance.now();
+      await store.putNode(routeNode('b'));
+      await eventually(() => second.last()?.nodes.length === 2, 1_000, 2);
+      expect(performance.now() - started).toBeLessThan(200);
+      await eventually(() => first.last()?.revision === second.last()?.revision);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('starts on an empty bucket with an empty table, then follows changes', async () => {
+    const bucket = freshBucket();
+    const rec = tableRecorder();
+    const s = source(bucket);
+    await s.start(rec.onTable);
+    expect(rec.tables).toEqual([{ revision: 0, nodes: [], settings: DEFAULT_ROUTING_SETTINGS }]);
+
+    await createNatsRoutingStore({ nc, logger, bucket }).putNode(routeNode('a'));
+    await eventually(() => rec.tables.length === 2);
+    expect(rec.last()?.nodes).toEqual([routeNode('a')]);
+    expect(rec.last()?.revision).toBe(1);
+  });
+
+  it('replaceAll deletes stale node keys and rewrites only what changed', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.replaceAll([routeNode('a'), routeNode('b'), routeNode('c')], { cacheEnabled: true });
+    const rec = tableRecorder();
+    await source(bucket).start(rec.onTable);
+    expect(rec.last()?.revision).toBe(4);
+
+    await store.replaceAll([routeNode('a'), routeNode('c', { load: 5 }), routeNode('d')], { cacheEnabled: true });
+    // Put c, put d, delete b; a and the settings were unchanged so not written.
+    await eventually(() => rec.last()?.revision === 7);
+    expect(rec.last()?.nodes).toEqual([routeNode('a'), routeNode('c', { load: 5 }), routeNode('d')]);
+
+    const kv = await new Kvm(nc).open(bucket);
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    expect(keys.sort()).toEqual([nodeKey('a'), nodeKey('c'), nodeKey('d'), SETTINGS_KEY].sort());
+
+    // Replaying the same state is harmless: nothing is written.
+    await store.replaceAll([routeNode('a'), routeNode('c', { load: 5 }), routeNode('d')], { cacheEnabled: true });
+    expect((await kv.status()).streamInfo.state.last_seq).toBe(7);
+  });
+
+  it('gives a new source the same revision as the store reached', async () => {
+    const bucket = freshBucket();
+    const store = createNatsRoutingStore({ nc, logger, bucket });
+    await store.replaceAll([routeNode('a'), routeNode('b')], DEFAULT_ROUTING_SETTINGS);
+    await store.deleteNode('b');
+    const rec = tableRecorder();
+    await source(bucket).start(rec.onTable);
+    // The delete marker is the newest entry: it counts, so every reader agrees on 4.
+    expect(rec.last()?.revision).toBe(4);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { EDGE_EVENTS, EdgeReport } from './routing-bus';
+import { InProcessBus } from './in-process-bus';
+import { RouteNode, RoutingTable } from './routing-table';
+
+const node: RouteNode = { id: 'n1', url: 'http://127.0.0.1:8080', location: 'Beijing', capacity: 100, status: 'active', load: 0 };
+
+describe('InProcessBus', () => {
+  it('delivers the current table first, then a new table per change with a growing revision', async () => {
+    const bus = new InProcessBus();
+    await bus.store.putNode(node);
+    const tables: RoutingTable[] = [];
+    const source = bus.source();
+    await source.start((t) => tables.push(t));
+    expect(tables).toHaveLength(1);
+    expect(tables[0].nodes).toEqual([node]);
+    await bus.store.putSettings({ cacheEnabled: false });
+    await bus.store.deleteNode('n1');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tables.map((t) => t.revision)).toEqual([1, 2, 3]);
+    expect(tables[2]).toMatchObject({ nodes: [], settings: { cacheEnabled: false } });
+    expect(source.current()).toBe(tables[2]);
+  });
+
+  it('refuses a node that fails its checks and keeps the last good table', async () => {
+    const bus = new InProcessBus();
+    const source = bus.source();
+    await source.start(() => undefined);
+    await expect(bus.store.putNode({ ...node, url: 'ftp://x' })).rejects.toThrow();
+    await expect(bus.store.replaceAll([node, { ...node, id: 'bad', capacity: -1 }], { cacheEnabled: true })).rejects.toThrow();
+    expect(source.current()!.revision).toBe(0);
+  });
+
+  it('hands edge events to the control plane side', async () => {
+    const bus = new InProcessBus();
+    const seen: unknown[] = [];
+    bus.onEvent((event, data) => seen.push([event, data]));
+    const report: EdgeReport = { edgeId: 'e1', revision: 3, reportedAt: 1, startedAt: 0 };
+    bus.events.publish(EDGE_EVENTS.report, report);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([[EDGE_EVENTS.report, report]]);
+  });
+});
