@@ -42,7 +42,8 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
   });
   await edge.start();
 
-  const server = http.createServer((req, res) => (isEdgePath(req.url) ? edge.handle(req, res) : controlPlane.handler(req, res)));
+  // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
+  const server = http.createServer({ requestTimeout: 0 }, (req, res) => (isEdgePath(req.url) ? edge.handle(req, res) : controlPlane.handler(req, res)));
   server.listen(config.port, config.host);
   await once(server, 'listening');
   logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);

@@ -7,6 +7,7 @@ export const ERRORS = {
   not_found: { status: 404, message: 'No such endpoint.' },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept this method.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  uri_too_long: { status: 414, message: 'The request URL is longer than 8 KiB.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
   internal_error: { status: 500, message: 'An unexpected error occurred; see the log.' },
   upstream_unreachable: { status: 502, message: 'Failed to forward request to the chosen node.' },

@@ -105,7 +105,11 @@ class NatsRoutingSource implements RoutingSource {
           entries.seen(status.streamInfo.state.last_seq);
           deliverIfCurrent();
         })
-        .catch((err: unknown) => this.logger.warn({ err, bucket: this.bucket }, `cannot read the status of routing bucket ${this.bucket}`));
+        .catch((err: unknown) => {
+          if (initialized || generation !== this.generation) return;
+          this.logger.warn({ err, bucket: this.bucket }, `cannot read the status of routing bucket ${this.bucket}: ${(err as Error).message}; retrying`);
+          this.scheduleRewatch();
+        });
       for await (const entry of watcher) {
         if (generation !== this.generation) return;
         this.apply(entries, entry);
@@ -117,10 +121,14 @@ class NatsRoutingSource implements RoutingSource {
       this.logger.warn({ err, bucket: this.bucket }, `cannot watch routing bucket ${this.bucket}: ${(err as Error).message}; retrying`);
     }
     // The watch ended without being superseded (the client gave up on its consumer): start over shortly.
-    if (generation === this.generation && !this.closed) {
-      this.rewatchTimer = setTimeout(() => this.rewatch(), REWATCH_DELAY_MS);
-      this.rewatchTimer.unref();
-    }
+    if (generation === this.generation) this.scheduleRewatch();
+  }
+
+  private scheduleRewatch(): void {
+    if (this.closed) return;
+    clearTimeout(this.rewatchTimer);
+    this.rewatchTimer = setTimeout(() => this.rewatch(), REWATCH_DELAY_MS);
+    this.rewatchTimer.unref();
   }
 
   private apply(entries: RoutingEntries, entry: KvWatchEntry): void {
@@ -132,7 +140,11 @@ class NatsRoutingSource implements RoutingSource {
 
   private deliver(table: RoutingTable): void {
     if (sameTable(this.last, table)) return;
+    const first = this.last === undefined;
     this.last = table;
+    const message = `routing table revision ${table.revision} from ${this.bucket}: ${table.nodes.length} nodes`;
+    if (first) this.logger.info({ bucket: this.bucket, revision: table.revision, nodes: table.nodes.length }, message);
+    else this.logger.debug({ bucket: this.bucket, revision: table.revision, nodes: table.nodes.length }, message);
     try {
       this.onTable?.(table);
     } catch (err) {

@@ -5,11 +5,32 @@ import { startNats, stopAll } from '../../../../test/support/processes';
 import { eventually } from '../../../../test/support/ports';
 import { silentLogger } from '../logging/logger';
 import type { RoutingSource } from '../routing/routing-bus';
-import { DEFAULT_ROUTING_SETTINGS } from '../routing/routing-table';
+import { DEFAULT_ROUTING_SETTINGS, type RouteNode, type RoutingTable } from '../routing/routing-table';
+import { connectNats } from './nats-connection';
 import { nodeKey, SETTINGS_KEY } from './nats-names';
 import { createNatsRoutingSource } from './nats-routing-source';
 import { createNatsRoutingStore } from './nats-routing-store';
-import { connectTo, freshBucket, routeNode, tableRecorder } from './nats-test-fixtures';
+
+function routeNode(id: string, overrides: Partial<RouteNode> = {}): RouteNode {
+  return { id, url: `http://127.0.0.1:9${id.length}01`, location: 'eu-west', capacity: 10, status: 'active', load: 0, ...overrides };
+}
+
+function connectTo(url: string, name = 'test'): Promise<NatsConnection> {
+  return connectNats({ servers: url, name, logger: silentLogger() });
+}
+
+/** Records every table a source delivers. */
+function tableRecorder(): { tables: RoutingTable[]; onTable: (t: RoutingTable) => void; last: () => RoutingTable | undefined } {
+  const tables: RoutingTable[] = [];
+  return { tables, onTable: (t) => tables.push(t), last: () => tables[tables.length - 1] };
+}
+
+let bucketCount = 0;
+/** A bucket name no other test in the file uses. */
+function freshBucket(): string {
+  bucketCount++;
+  return `test_routing_${process.pid}_${bucketCount}`;
+}
 
 let natsUrl: string;
 let nc: NatsConnection;
@@ -172,4 +193,46 @@ describe('NATS routing store and source', () => {
     // The delete marker is the newest entry: it counts, so every reader agrees on 4.
     expect(rec.last()?.revision).toBe(4);
   });
+});
+
+describe('NATS routing source across a nats-server restart', () => {
+  it('keeps the last table while NATS is down and delivers changes made after the restart', async () => {
+    const server = await startNats();
+    const conn = await connectTo(server.url, 'restart');
+    try {
+      const bucket = freshBucket();
+      const store = createNatsRoutingStore({ nc: conn, logger, bucket });
+      await store.replaceAll([routeNode('a')], DEFAULT_ROUTING_SETTINGS);
+      const rec = tableRecorder();
+      const s = source(bucket, conn);
+      await s.start(rec.onTable);
+      const before = s.current();
+      expect(before?.revision).toBe(2);
+
+      await server.stop();
+      expect(s.current()).toBe(before);
+      // A write while NATS is down fails within the request timeout instead of hanging.
+      await expect(store.putNode(routeNode('down'))).rejects.toThrow();
+      expect(s.current()).toBe(before);
+
+      await startNats({ port: server.port, storeDir: server.storeDir });
+      await eventually(async () => {
+        // The first attempts may time out while JetStream recovers its streams.
+        await store.putNode(routeNode('b'));
+        return true;
+      }, 20_000, 200);
+      const after = (await eventually(() => rec.tables.find((t) => t.nodes.some((n) => n.id === 'b')), 20_000)) as RoutingTable;
+      expect(after.nodes.map((n) => n.id)).toEqual(['a', 'b']);
+      // The same state is not delivered twice because the source re-read the bucket after reconnecting.
+      expect(rec.tables.map((t) => t.revision)).toEqual([2, after.revision]);
+      expect(after.revision).toBeGreaterThan(2);
+      expect(rec.tables.every((t) => Object.isFrozen(t))).toBe(true);
+
+      // And it keeps following.
+      await store.deleteNode('a');
+      await eventually(() => rec.last()?.nodes.map((n) => n.id).join() === 'b');
+    } finally {
+      await conn.close();
+    }
+  }, 60_000);
 });

@@ -1,0 +1,96 @@
+import type http from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomStrategy } from '@nestjs/microservices';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import type { CdnConfig, InProcessBus, Logger, RoutingSource, RoutingStore } from '@cdn/shared';
+import { Registry } from 'prom-client';
+import { AppModule } from './app.module';
+import { NestPinoLogger } from './core/nest-logger';
+import { HealthService } from './health/health.service';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { NodeRegistry } from './nodes/node-registry';
+import { RoutingPublisher } from './routing/routing-publisher';
+import { NodeStateStore } from './state/node-state-store';
+import { InProcessBusServer } from './transport/in-process-bus.server';
+import { ResilientNatsServer } from './transport/resilient-nats.server';
+
+export interface ControlPlane {
+  /** The admin API as a plain Node request handler (the Nest express instance after app.init()). */
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  app: INestApplication;
+  /** Stops the health loop, flushes pending state writes, closes Nest (and its microservice). */
+  close(): Promise<void>;
+}
+
+export interface ControlPlaneOptions {
+  /** nodeTimeout, healthInterval, cacheEnabled, nodesFile, resetConfig are used. */
+  config: CdnConfig;
+  logger: Logger;
+  /** Where the routing table is published. */
+  store: RoutingStore;
+  /** A reader of the same routing state: its latest revision is what edges' lag is measured against. */
+  source: RoutingSource;
+  /** Where edge events come from. */
+  transport: { kind: 'nats'; servers: string } | { kind: 'in-process'; bus: InProcessBus };
+  /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
+  registry?: Registry;
+  /** Clock in ms, for tests. */
+  now?: () => number;
+}
+
+/**
+ * Builds the control plane: loads the saved nodes, publishes the whole routing table, starts the
+ * health loop and listens for edge reports. The caller serves `handler` on its own HTTP server.
+ */
+export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { config, logger, store, source } = options;
+  const app = await NestFactory.create(
+    AppModule.forRoot({ config, logger, store, source, clock: options.now ?? Date.now, registry: options.registry ?? new Registry() }),
+    new ExpressAdapter(),
+    // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
+    { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+  try {
+    app.useGlobalFilters(new AllExceptionsFilter(logger));
+    app.getHttpAdapter().getInstance().disable('x-powered-by');
+    app.connectMicroservice<CustomStrategy>({ strategy: eventServer(options.transport, logger) });
+    await app.startAllMicroservices();
+    await app.init();
+
+    // Our own reader of the routing state, unless the caller already started it.
+    if (source.current() === undefined) {
+      source.start(() => undefined).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
+    }
+
+    const health = app.get(HealthService);
+    const publisher = app.get(RoutingPublisher);
+    const registry = app.get(NodeRegistry);
+    // Nodes whose heartbeats stopped while we were down are marked before edges see the table.
+    await health.checkNodes();
+    await publisher.publishAll(registry.routeNodes());
+    health.start();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+
+  const state = app.get(NodeStateStore);
+  const health = app.get(HealthService);
+  let closing: Promise<void> | undefined;
+  return {
+    handler: app.getHttpAdapter().getInstance(),
+    app,
+    close: () =>
+      (closing ??= (async () => {
+        health.stop();
+        await health.idle();
+        await state.flush();
+        await app.close();
+      })()),
+  };
+}
+
+function eventServer(transport: ControlPlaneOptions['transport'], logger: Logger) {
+  return transport.kind === 'nats' ? new ResilientNatsServer(transport.servers, logger) : new InProcessBusServer(transport.bus);
+}

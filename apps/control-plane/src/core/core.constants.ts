@@ -1,0 +1,10 @@
+/** DI tokens for what createControlPlane() is given: each feature injects only what it uses. */
+export const CDN_CONFIG = Symbol('CDN_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const CLOCK = Symbol('CLOCK');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export const ROUTING_STORE = Symbol('ROUTING_STORE');
+export const ROUTING_SOURCE = Symbol('ROUTING_SOURCE');
+
+/** Milliseconds since the epoch; injected so that tests can move time by hand. */
+export type Clock = () => number;

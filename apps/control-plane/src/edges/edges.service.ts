@@ -1,0 +1,116 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { EdgeReport, Logger, RoutingSource } from '@cdn/shared';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { CLOCK, Clock, LOGGER, METRICS_REGISTRY, ROUTING_SOURCE } from '../core/core.constants';
+import { checkEdge, EdgeRecord, edgeLag } from './edge-liveness';
+
+/** One entry of `GET /edges`. */
+export interface EdgeView {
+  id: string;
+  revision: number;
+  lag: number;
+  last_report: string;
+  seconds_since_report: number;
+  status: 'live' | 'lost';
+  started_at: string;
+  address?: string;
+}
+
+const SWEEP_INTERVAL_MS = 1_000;
+
+/** The edges that report to this control plane, and how far behind the latest routing table each is. */
+@Injectable()
+export class EdgesService implements OnModuleInit, OnModuleDestroy {
+  private readonly edges = new Map<string, EdgeRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly reports: Counter<'result'>;
+
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ROUTING_SOURCE) private readonly source: RoutingSource,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    this.reports = new Counter({ name: 'cdn_cp_edge_reports_total', help: 'Reports received from edges, by result', labelNames: ['result'], registers: [metrics] });
+    const edges = this.edges;
+    new Gauge({
+      name: 'cdn_cp_edges',
+      help: 'Known edges, by status',
+      labelNames: ['status'],
+      registers: [metrics],
+      collect() {
+        const live = [...edges.values()].filter((e) => e.status === 'live').length;
+        this.set({ status: 'live' }, live);
+        this.set({ status: 'lost' }, edges.size - live);
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The newest revision our own reader has seen: what every edge should be serving. */
+  latestRevision(): number {
+    return this.source.current()?.revision ?? 0;
+  }
+
+  record(report: EdgeReport): void {
+    const now = this.clock();
+    const known = this.edges.get(report.edgeId);
+    this.edges.set(report.edgeId, {
+      id: report.edgeId,
+      revision: report.revision,
+      receivedAt: now,
+      startedAt: report.startedAt,
+      address: report.address,
+      status: 'live',
+    });
+    this.reports.inc({ result: 'ok' });
+    if (!known) this.logger.info(`Edge ${report.edgeId} connected${report.address ? ` at ${report.address}` : ''}, serving routing revision ${report.revision}`);
+    else if (known.status === 'lost') this.logger.info(`Edge ${report.edgeId} is reporting again, serving routing revision ${report.revision}`);
+    else if (known.startedAt !== report.startedAt) this.logger.info(`Edge ${report.edgeId} restarted`);
+  }
+
+  rejected(reason: string): void {
+    this.reports.inc({ result: 'invalid' });
+    this.logger.warn(`Ignored an invalid edge report: ${reason}`);
+  }
+
+  /** Declares silent edges lost and forgets long-lost ones. */
+  sweep(): void {
+    const now = this.clock();
+    for (const edge of [...this.edges.values()]) {
+      const change = checkEdge(edge, now);
+      if (change?.kind === 'lost') {
+        this.edges.set(edge.id, { ...edge, status: 'lost', lostAt: now });
+        this.logger.warn(`Edge ${edge.id} is lost: no report for ${change.silentSeconds} s`);
+      } else if (change?.kind === 'forget') {
+        this.edges.delete(edge.id);
+        this.logger.info(`Forgot edge ${edge.id}: lost for more than 10 minutes`);
+      }
+    }
+  }
+
+  view(): { revision: number; edges: EdgeView[] } {
+    this.sweep();
+    const now = this.clock();
+    const latest = this.latestRevision();
+    const edges = [...this.edges.values()].map((edge) => ({
+      id: edge.id,
+      revision: edge.revision,
+      lag: edgeLag(edge, latest),
+      last_report: new Date(edge.receivedAt).toISOString(),
+      seconds_since_report: Math.max(0, Math.floor((now - edge.receivedAt) / 1000)),
+      status: edge.status,
+      started_at: new Date(edge.startedAt).toISOString(),
+      ...(edge.address ? { address: edge.address } : {}),
+    }));
+    return { revision: latest, edges };
+  }
+}

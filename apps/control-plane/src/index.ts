@@ -1,0 +1,2 @@
+export { createControlPlane } from './control-plane';
+export type { ControlPlane, ControlPlaneOptions } from './control-plane';

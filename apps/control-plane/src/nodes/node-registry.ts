@@ -1,0 +1,43 @@
+import type { RouteNode } from '@cdn/shared';
+import type { StoredNodes } from '../state/node-state-file';
+import { fromStoredNode, NodeState, toRouteNode, toStoredNode } from './node-state';
+
+/** The control plane's node table, in registration order (a Map keeps insertion order). */
+export class NodeRegistry {
+  private readonly nodes = new Map<string, NodeState>();
+
+  constructor(stored: StoredNodes = {}) {
+    for (const [id, node] of Object.entries(stored)) this.nodes.set(id, fromStoredNode(id, node));
+  }
+
+  get(id: string): NodeState | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Adds a node at the end, or replaces one in place (re-registration keeps its position). */
+  set(node: NodeState): void {
+    this.nodes.set(node.id, node);
+  }
+
+  delete(id: string): boolean {
+    return this.nodes.delete(id);
+  }
+
+  list(): NodeState[] {
+    return [...this.nodes.values()];
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  toStored(): StoredNodes {
+    const stored: StoredNodes = {};
+    for (const node of this.nodes.values()) stored[node.id] = toStoredNode(node);
+    return stored;
+  }
+
+  routeNodes(): RouteNode[] {
+    return this.list().map(toRouteNode);
+  }
+}

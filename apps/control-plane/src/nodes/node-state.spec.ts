@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fromStoredNode, newNode, routingChanged, toStoredNode, updatedNode } from './node-state';
+
+const T0 = Date.parse('2024-01-01T12:00:00Z');
+const node1 = newNode({ id: 'node1', url: 'http://cdn1.example.com', location: 'Beijing', capacity: 100 }, T0);
+
+describe('node state', () => {
+  it('defaults heartbeat_interval to 10 and starts active with no load', () => {
+    expect(node1).toMatchObject({ heartbeatInterval: 10, isActive: true, failCount: 0, currentLoad: 0, lastHeartbeat: T0 });
+  });
+
+  it('round-trips through the seed file format', () => {
+    const stored = toStoredNode({ ...node1, currentLoad: 5, failCount: 2 });
+    expect(stored).toEqual({
+      url: 'http://cdn1.example.com',
+      location: 'Beijing',
+      capacity: 100,
+      heartbeat_interval: 10,
+      last_heartbeat: '2024-01-01T12:00:00.000Z',
+      is_active: true,
+      fail_count: 2,
+      current_load: 5,
+    });
+    expect(fromStoredNode('node1', stored)).toEqual({ ...node1, currentLoad: 5, failCount: 2 });
+  });
+
+  it('re-registration updates what the node declares and keeps load and failures', () => {
+    const updated = updatedNode({ ...node1, currentLoad: 3, failCount: 1 }, { id: 'node1', url: 'https://new.example.com', location: 'Shanghai', capacity: 50 });
+    expect(updated).toMatchObject({ url: 'https://new.example.com', location: 'Shanghai', capacity: 50, heartbeatInterval: 10, currentLoad: 3, failCount: 1 });
+  });
+
+  it('a bare heartbeat is not a routing change; status, load and capacity are', () => {
+    expect(routingChanged(node1, { ...node1, lastHeartbeat: T0 + 1_000 })).toBe(false);
+    expect(routingChanged(node1, { ...node1, isActive: false })).toBe(true);
+    expect(routingChanged(node1, { ...node1, currentLoad: 1 })).toBe(true);
+    expect(routingChanged(node1, { ...node1, capacity: 1 })).toBe(true);
+    expect(routingChanged(undefined, node1)).toBe(true);
+  });
+});

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { RoutingModule } from '../routing/routing.module';
+import { NodeStateStore } from '../state/node-state-store';
+import { StateModule } from '../state/state.module';
+import { NodeRegistry } from './node-registry';
+import { NodesController } from './nodes.controller';
+import { NodesService } from './nodes.service';
+
+@Module({
+  imports: [StateModule, RoutingModule],
+  controllers: [NodesController],
+  providers: [
+    // The table starts from the saved file: loading it is part of starting the module.
+    { provide: NodeRegistry, useFactory: async (state: NodeStateStore) => new NodeRegistry(await state.load()), inject: [NodeStateStore] },
+    NodesService,
+  ],
+  exports: [NodeRegistry, NodesService],
+})
+export class NodesModule {}

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { CdnError } from '@cdn/shared';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '../core/core.constants';
+import { Readiness } from './readiness';
+
+/** Liveness, readiness and Prometheus metrics. */
+@Controller()
+export class ProbesController {
+  constructor(
+    private readonly readiness: Readiness,
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+  ) {}
+
+  @Get('healthz')
+  healthz(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  readyz(): { status: string } {
+    if (!this.readiness.isReady()) throw new CdnError('not_ready', 'The control plane has not published its first routing table yet.');
+    return { status: 'ready' };
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: ServerResponse): Promise<void> {
+    const text = await this.registry.metrics();
+    res.writeHead(200, { 'content-type': this.registry.contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CdnConfig, Logger, RouteNode, RoutingSettings, RoutingStore } from '@cdn/shared';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { CDN_CONFIG, LOGGER, METRICS_REGISTRY, ROUTING_STORE } from '../core/core.constants';
+
+type PublishKind = 'full' | 'node' | 'delete' | 'settings';
+
+/**
+ * Publishes the routing state (nodes and cache setting) to the RoutingStore. Until the first full
+ * publish succeeds, and after any failed write (NATS down), the store is "dirty": single-node writes
+ * are skipped and `republishIfDirty` (called every health tick) replaces the whole state instead,
+ * so no change is lost however many writes failed in between.
+ */
+@Injectable()
+export class RoutingPublisher {
+  private cacheEnabled: boolean;
+  private dirty = true;
+  private failing = false;
+  private published = false;
+  /** A change was skipped while dirty after the snapshot of the current full publish was taken. */
+  private missed = false;
+  private fullPublishInFlight: Promise<boolean> | undefined;
+  private readonly publishes: Counter<'kind' | 'result'>;
+
+  constructor(
+    @Inject(CDN_CONFIG) config: CdnConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ROUTING_STORE) private readonly store: RoutingStore,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.cacheEnabled = config.cacheEnabled;
+    this.publishes = new Counter({
+      name: 'cdn_cp_routing_publishes_total',
+      help: 'Writes of routing state to the routing store, by kind (full, node, delete, settings) and result',
+      labelNames: ['kind', 'result'],
+      registers: [registry],
+    });
+    const self = this;
+    new Gauge({
+      name: 'cdn_cp_cache_enabled',
+      help: '1 when edges are told to cache, else 0',
+      registers: [registry],
+      collect() {
+        this.set(self.cacheEnabled ? 1 : 0);
+      },
+    });
+  }
+
+  /** True once the store has accepted a full publish (readiness). */
+  get ready(): boolean {
+    return this.published;
+  }
+
+  settings(): RoutingSettings {
+    return { cacheEnabled: this.cacheEnabled };
+  }
+
+  /** Makes the store hold exactly these nodes and the current settings. Resolves false when it failed. */
+  publishAll(nodes: readonly RouteNode[]): Promise<boolean> {
+    this.fullPublishInFlight ??= this.replaceAll(nodes).finally(() => (this.fullPublishInFlight = undefined));
+    return this.fullPublishInFlight;
+  }
+
+  /** Retries a full publish when an earlier write failed; `nodes` is read only when one is needed. */
+  async republishIfDirty(nodes: () => readonly RouteNode[]): Promise<void> {
+    if (this.dirty) await this.publishAll(nodes());
+  }
+
+  async publishNode(node: RouteNode): Promise<void> {
+    await this.write('node', () => this.store.putNode(node));
+  }
+
+  async removeNode(id: string): Promise<void> {
+    await this.write('delete', () => this.store.deleteNode(id));
+  }
+
+  /** Flips the cache setting every edge follows; returns the new value. */
+  async toggleCache(): Promise<boolean> {
+    this.cacheEnabled = !this.cacheEnabled;
+    await this.write('settings', () => this.store.putSettings(this.settings()));
+    return this.cacheEnabled;
+  }
+
+  private async replaceAll(nodes: readonly RouteNode[]): Promise<boolean> {
+    this.missed = false;
+    try {
+      await this.store.replaceAll(nodes, this.settings());
+    } catch (err) {
+      this.onFailure('full', err);
+      return false;
+    }
+    this.publishes.inc({ kind: 'full', result: 'ok' });
+    this.dirty = this.missed;
+    this.published = true;
+    if (this.failing) {
+      this.failing = false;
+      this.logger.info(`Routing store reachable again: published ${nodes.length} node(s)`);
+    } else {
+      this.logger.debug(`Published the routing table: ${nodes.length} node(s), cache ${this.cacheEnabled ? 'enabled' : 'disabled'}`);
+    }
+    return true;
+  }
+
+  private async write(kind: PublishKind, write: () => Promise<void>): Promise<void> {
+    // While dirty, the next full publish carries this change too.
+    if (this.dirty) {
+      this.missed = true;
+      return;
+    }
+    try {
+      await write();
+      this.publishes.inc({ kind, result: 'ok' });
+    } catch (err) {
+      this.onFailure(kind, err);
+    }
+  }
+
+  private onFailure(kind: PublishKind, err: unknown): void {
+    this.publishes.inc({ kind, result: 'error' });
+    this.dirty = true;
+    if (this.failing) return;
+    this.failing = true;
+    this.logger.warn({ err }, 'Failed to publish routing state; retrying a full publish every health check until it succeeds');
+  }
+}

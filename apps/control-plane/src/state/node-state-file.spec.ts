@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredNode } from '@cdn/shared';
+import { writeFileAtomic } from './atomic-write';
+import { loadNodesFile, serializeNodes, writeNodesFile } from './node-state-file';
+
+const NODE: StoredNode = {
+  url: 'http://cdn1.example.com',
+  location: 'Beijing',
+  capacity: 100,
+  heartbeat_interval: 10,
+  last_heartbeat: '2024-01-01T12:00:00',
+  is_active: true,
+  fail_count: 0,
+  current_load: 5,
+};
+const NOW = Date.parse('2024-05-06T07:08:09.010Z');
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-state-'));
+  file = path.join(dir, 'cdn_nodes.json');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('replaces the file and leaves no temp file behind', async () => {
+    fs.writeFileSync(file, 'old');
+    await writeFileAtomic(file, 'new');
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+    expect(fs.readdirSync(dir)).toEqual(['cdn_nodes.json']);
+  });
+
+  it('leaves the old file whole when the write fails', async () => {
+    fs.writeFileSync(file, 'old');
+    // A directory in the target's place makes the rename fail after the temp file was written.
+    const target = path.join(dir, 'taken');
+    fs.mkdirSync(path.join(target, 'child'), { recursive: true });
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdn_nodes.json', 'taken']);
+  });
+});
+
+describe('the node state file', () => {
+  it('is written in the seed format: keyed by id, 4-space indents', async () => {
+    await writeNodesFile(file, { node1: NODE });
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toBe(serializeNodes({ node1: NODE }));
+    expect(text).toContain('\n    "node1": {\n        "url": "http://cdn1.example.com",');
+  });
+
+  it('loads the seed manual example, including its zone-less timestamps', async () => {
+    fs.writeFileSync(file, JSON.stringify({ node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } }, null, 4));
+    const result = await loadNodesFile(file, { reset: false, now: NOW });
+    expect(result).toEqual({ kind: 'loaded', nodes: { node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } } });
+  });
+
+  it('reports a missing file', async () => {
+    expect(await loadNodesFile(file, { reset: false, now: NOW })).toEqual({ kind: 'missing' });
+  });
+
+  it('keeps a file that is not JSON aside instead of overwriting it', async () => {
+    fs.writeFileSync(file, '{"node1": {');
+    const result = await loadNodesFile(file, { reset: false, now: NOW });
+    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('not valid JSON'), keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z` });
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe('{"node1": {');
+  });
+
+  it('keeps aside a file whose nodes do not match the format, naming the field', async () => {
+    fs.writeFileSync(file, JSON.stringify({ node1: { ...NODE, capacity: 'lots' } }));
+    const result = await loadNodesFile(file, { reset: false, now: NOW });
+    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('node1.capacity') });
+  });
+
+  it('--reset-config starts empty and writes {}', async () => {
+    await writeNodesFile(file, { node1: NODE });
+    expect(await loadNodesFile(file, { reset: true, now: NOW })).toEqual({ kind: 'reset' });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({});
+  });
+});

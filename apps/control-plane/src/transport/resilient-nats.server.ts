@@ -1,0 +1,66 @@
+import { ServerNats } from '@nestjs/microservices';
+import type { Logger } from '@cdn/shared';
+
+const FIRST_CONNECT_RETRY_MS = 2_000;
+
+/**
+ * Nest's NATS transport, made to tolerate a NATS server that is down when the control plane starts:
+ * `listen` answers at once (the admin API must come up regardless) and the first connection is
+ * retried until it succeeds or the app closes. Once connected, `maxReconnectAttempts: -1` makes the
+ * client itself reconnect forever. (nats.js's own `waitOnFirstConnect` cannot be cancelled by close.)
+ */
+export class ResilientNatsServer extends ServerNats {
+  private closed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    servers: string,
+    private readonly log: Logger,
+  ) {
+    super({
+      servers: servers.split(',').map((s) => s.trim()),
+      name: 'cdn-control-plane-events',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      waitOnFirstConnect: false,
+    });
+  }
+
+  override async listen(callback: (err?: unknown) => void): Promise<void> {
+    callback();
+    await super.listen((err) => {
+      if (err && !this.closed) this.log.error({ err }, 'Could not subscribe to edge reports on NATS');
+      else if (!err) this.log.info('Receiving edge reports over NATS');
+    });
+  }
+
+  override async createNatsClient(): Promise<any> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const client = await super.createNatsClient();
+        if (this.closed) {
+          await client.close();
+          throw new Error('closed before NATS was reached');
+        }
+        if (attempt > 0) this.log.info('NATS reachable: edge reports resume');
+        return client;
+      } catch (err) {
+        if (this.closed) throw err;
+        if (attempt === 0) this.log.warn({ err }, `NATS unreachable; retrying every ${FIRST_CONNECT_RETRY_MS / 1000} s (edge reports are not received meanwhile)`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, FIRST_CONNECT_RETRY_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    await super.close();
+  }
+}

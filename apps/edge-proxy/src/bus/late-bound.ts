@@ -1,0 +1,54 @@
+import type { EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
+
+/**
+ * A routing source that exists before its transport does: the standalone edge listens first and connects
+ * to NATS in the background, so createEdgeProxy is given this and the real source is attached later.
+ */
+export interface LateBoundSource extends RoutingSource {
+  attach(real: RoutingSource): Promise<void>;
+}
+
+export function createLateBoundSource(): LateBoundSource {
+  let real: RoutingSource | undefined;
+  let onTable: ((table: RoutingTable) => void) | undefined;
+  let closed = false;
+  return {
+    async start(listener) {
+      onTable = listener;
+      if (real) await real.start(listener);
+    },
+    current: () => real?.current(),
+    async attach(source) {
+      if (closed) {
+        await source.close();
+        return;
+      }
+      real = source;
+      if (onTable) await source.start(onTable);
+    },
+    async close() {
+      closed = true;
+      await real?.close();
+    },
+  };
+}
+
+/** A publisher that drops events until its transport is attached: reports are periodic, a lost one is resent. */
+export interface LateBoundPublisher extends EdgeEventPublisher {
+  attach(real: EdgeEventPublisher): void;
+}
+
+export function createLateBoundPublisher(): LateBoundPublisher {
+  let real: EdgeEventPublisher | undefined;
+  return {
+    publish(event, data) {
+      real?.publish(event, data);
+    },
+    attach(publisher) {
+      real = publisher;
+    },
+    async close() {
+      await real?.close();
+    },
+  };
+}

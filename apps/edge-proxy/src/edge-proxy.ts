@@ -1,0 +1,173 @@
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { Registry } from 'prom-client';
+import type { CdnConfig, EdgeEventPublisher, Logger, RoutingSource, RoutingTable } from '@cdn/shared';
+import { cacheKey, requestCacheMode } from './cache/cacheability';
+import { writeCachedResponse } from './cache/cached-response';
+import { createMemoryCache } from './cache/memory-cache';
+import { sendError } from './http/send-json';
+import { formatAccessLine, methodLabel } from './observability/access-log';
+import { createEdgeMetrics } from './observability/edge-metrics';
+import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
+import { createForwarder } from './proxy/forwarder';
+import { EdgeReporter } from './reporting/edge-reporter';
+import { buildRoutingState, RoutingState } from './routing/routing-state';
+import { createStatusEndpoints } from './status/status-endpoints';
+
+export interface EdgeProxy {
+  /** Serves one request: /cdn/* (proxy), /healthz, /readyz, /metrics; anything else 404 JSON. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Starts following the routing source (does not wait for the first table) and the periodic report. */
+  start(): Promise<void>;
+  /** Stops reports, closes the proxy agent; does not close the source/publisher it was given. */
+  close(): Promise<void>;
+}
+
+export interface EdgeProxyOptions {
+  /** Uses cacheTime, cacheEnabled and upstreamTimeout. */
+  config: CdnConfig;
+  logger: Logger;
+  source: RoutingSource;
+  /** Sends EdgeReport under EDGE_EVENTS.report. */
+  events: EdgeEventPublisher;
+  edgeId: string;
+  /** Default: a new Registry. Every metric is prefixed cdn_edge_ so that a shared registry holds no clash. */
+  registry?: Registry;
+  /** Clock in ms (tests). */
+  now?: () => number;
+  /** Numbers in [0, 1) for the weighted choice (tests). */
+  random?: () => number;
+  /** Default 2000. */
+  reportIntervalMs?: number;
+}
+
+/** Longest request target accepted; longer ones get 414 (they are not worth parsing, logging or forwarding). */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+const CDN_PREFIX = '/cdn/';
+
+/**
+ * A stateless edge: it follows the routing table, picks a node per request, keeps a small memory cache
+ * and streams everything else through. Only URLs from the table are ever targeted.
+ */
+export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
+  const { config, logger, source, events, edgeId } = options;
+  const registry = options.registry ?? new Registry();
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const edgeCacheEnabled = config.cacheEnabled;
+
+  const cache = createMemoryCache({ ttlSeconds: config.cacheTime, now });
+  const metrics = createEdgeMetrics(registry, cache);
+  // Idle pooled sockets are dropped after 4 s, before a node's own keep-alive timeout (Node's default is 5 s)
+  // closes them under a request being sent. The timeout only destroys free sockets, never one in use.
+  const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: 4_000 };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  /** The one mutable reference: replaced whole when a table arrives, so a request sees one table throughout. */
+  let routing: RoutingState | undefined;
+  let closed = false;
+
+  const forwarder = createForwarder({
+    logger,
+    metrics,
+    cache,
+    cacheOn: () => routing?.cacheOn === true,
+    now,
+    upstreamTimeoutMs: config.upstreamTimeout * 1000,
+  });
+  const reporter = new EdgeReporter({ events, edgeId, intervalMs: options.reportIntervalMs ?? 2000, now, revision: () => routing?.table.revision, logger });
+  const status = createStatusEndpoints({ registry, revision: () => routing?.table.revision });
+
+  function applyTable(table: RoutingTable): void {
+    if (closed) return;
+    let next: RoutingState;
+    try {
+      next = buildRoutingState(table, agents, edgeCacheEnabled);
+    } catch (err) {
+      logger.error({ err }, `Rejected routing revision ${table.revision}; keeping revision ${routing?.table.revision ?? 'none'}`);
+      return;
+    }
+    const previous = routing;
+    routing = next;
+    logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
+    metrics.routingRevision.set(table.revision);
+    metrics.tablesApplied.inc();
+    if (previous === undefined || previous.cacheOn !== next.cacheOn) switchCache(next);
+    reporter.report();
+  }
+
+  function switchCache(next: RoutingState): void {
+    if (next.cacheOn) {
+      logger.info(`Cache enabled (TTL ${config.cacheTime} s)`);
+      return;
+    }
+    const why = edgeCacheEnabled ? 'by the control plane' : 'by --disable-cache';
+    // Entries kept while off would be served stale the moment it is switched back on.
+    const dropped = cache.entries;
+    cache.clear();
+    if (dropped > 0) metrics.cacheClears.inc();
+    logger.info(`Cache disabled ${why}; ${dropped} cached entries dropped`);
+  }
+
+  /** Access line and metrics, once per /cdn request, whether it finished or was cut short. */
+  function onExchangeClosed(this: ResponseWithExchange): void {
+    const exchange = this[EXCHANGE]!;
+    clearTimeout(exchange.timer);
+    const elapsedMs = performance.now() - exchange.startedAt;
+    // 499 (as nginx): the client left before any answer was sent.
+    const statusCode = this.headersSent ? this.statusCode : 499;
+    metrics.requests.inc({ method: methodLabel(exchange.method), status: statusCode, cache: exchange.cache });
+    metrics.duration.observe({ cache: exchange.cache }, elapsedMs / 1000);
+    logger.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+  }
+
+  function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
+    const exchange = newExchange(req.method ?? 'GET', url, performance.now());
+    (res as ResponseWithExchange)[EXCHANGE] = exchange;
+    res.once('close', onExchangeClosed);
+
+    const state = routing;
+    if (state === undefined) return sendError(res, 'not_ready');
+    if (requestCacheMode(state.cacheOn, req.method, req.headers) === 'LOOKUP') {
+      const key = cacheKey(url);
+      const hit = cache.get(key);
+      if (hit !== undefined) {
+        exchange.cache = 'HIT';
+        exchange.nodeId = hit.nodeId;
+        return writeCachedResponse(res, hit, now());
+      }
+      exchange.cache = 'MISS';
+      exchange.cacheKey = key;
+    }
+    const location = req.headers['x-client-location'];
+    const node = state.select(typeof location === 'string' ? location : undefined, random);
+    if (node === undefined) return sendError(res, 'no_active_node');
+    forwarder.forward(req, res, exchange, state.targets.get(node.id)!);
+  }
+
+  return {
+    handle(req, res) {
+      const url = req.url ?? '/';
+      if (url.length > MAX_URL_LENGTH) {
+        logger.warn(`Rejected a ${req.method} request whose URL is ${url.length} bytes long (limit ${MAX_URL_LENGTH})`);
+        return sendError(res, 'uri_too_long');
+      }
+      // Origin-form /cdn/ only: an absolute-form target ("GET http://elsewhere/ HTTP/1.1") is never proxied.
+      if (url.startsWith(CDN_PREFIX)) return serveCdn(req, res, url);
+      status.serve(req, res, url);
+    },
+    async start() {
+      reporter.start();
+      source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
+      logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
+    },
+    async close() {
+      closed = true;
+      reporter.stop();
+      agents.http.destroy();
+      agents.https.destroy();
+      cache.clear();
+    },
+  };
+}

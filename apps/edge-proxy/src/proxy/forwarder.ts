@@ -1,0 +1,122 @@
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { createProxyServer } from 'http-proxy-3';
+import type { Logger } from '@cdn/shared';
+import { BodyCollector } from '../cache/body-collector';
+import { isStorableResponse } from '../cache/cacheability';
+import { toCachedResponse } from '../cache/cached-response';
+import type { ResponseCache } from '../cache/response-cache';
+import { sendError } from '../http/send-json';
+import { stripHopByHop, stripRequestHopByHop } from '../http/hop-by-hop';
+import type { EdgeMetrics } from '../observability/edge-metrics';
+import type { NodeTarget } from '../routing/routing-state';
+import { Exchange, exchangeOf } from './exchange';
+import { clientErrorFor, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
+
+export interface ForwarderOptions {
+  logger: Logger;
+  metrics: EdgeMetrics;
+  cache: ResponseCache;
+  /** Whether answers may still be stored when they complete (the cache may be switched off meanwhile). */
+  cacheOn: () => boolean;
+  now: () => number;
+  /** Time a node has to send its response headers. */
+  upstreamTimeoutMs: number;
+}
+
+export interface Forwarder {
+  /** Streams the request to the node and its answer back; `path` of the exchange is the client's /cdn/... target. */
+  forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, target: NodeTarget): void;
+}
+
+/** Length of the "/cdn" prefix: the node receives what follows it. */
+const CDN_PREFIX_LENGTH = 4;
+
+/** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
+export function createForwarder(options: ForwarderOptions): Forwarder {
+  const { logger, metrics, cache } = options;
+  const proxy = createProxyServer({ changeOrigin: true, xfwd: true });
+
+  /** Gives the client one error answer, once; the node's request is abandoned. */
+  function fail(req: IncomingMessage, res: ServerResponse, exchange: Exchange, err: unknown): void {
+    if (exchange.failed) return;
+    exchange.failed = true;
+    clearTimeout(exchange.timer);
+    exchange.upstream?.destroy();
+    if (res.destroyed || req.socket.destroyed) {
+      // The client left first; its departure is what broke the forward, not the node.
+      logger.debug(`Client went away during ${exchange.method} ${exchange.path} to ${exchange.nodeId}`);
+      return;
+    }
+    const code = upstreamErrorCode(err);
+    const nodeId = exchange.nodeId ?? '-';
+    metrics.upstreamErrors.inc({ node: nodeId, code });
+    logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, `Failed to forward request ${exchange.method} ${exchange.path} to ${nodeId}: ${code}`);
+    sendError(res, clientErrorFor(code), { 'x-cdn-node': nodeId });
+  }
+
+  proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, res: ServerResponse) => {
+    const exchange = exchangeOf(res);
+    if (!exchange) return;
+    exchange.upstream = proxyReq;
+    if (exchange.failed) proxyReq.destroy();
+  });
+
+  proxy.on('proxyRes', (proxyRes: IncomingMessage, _req: IncomingMessage, res: ServerResponse) => {
+    const exchange = exchangeOf(res);
+    if (!exchange) return;
+    clearTimeout(exchange.timer);
+    // A node that dies mid-body must not leave the client waiting for bytes that never come.
+    proxyRes.on('error', () => undefined);
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete && !res.destroyed) res.destroy();
+    });
+    const headers = proxyRes.headers;
+    stripHopByHop(headers);
+    delete headers['x-cache'];
+    delete headers['x-cdn-node'];
+    res.setHeader('x-cache', exchange.cache);
+    res.setHeader('x-cdn-node', exchange.nodeId!);
+    if (exchange.cacheKey !== undefined && isStorableResponse(proxyRes.statusCode, headers, cache.maxEntryBytes)) {
+      collectForCache(proxyRes, exchange.cacheKey, exchange.nodeId!);
+    }
+  });
+
+  /** Copies the body as it streams to the client; stores it only if it completed within the per-object limit. */
+  function collectForCache(proxyRes: IncomingMessage, key: string, nodeId: string): void {
+    const collector = new BodyCollector(cache.maxEntryBytes);
+    const onData = (chunk: Buffer) => {
+      if (!collector.push(chunk)) proxyRes.off('data', onData);
+    };
+    proxyRes.on('data', onData);
+    proxyRes.once('end', () => {
+      const body = collector.body();
+      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
+      if (cache.set(key, toCachedResponse(proxyRes.statusCode!, proxyRes.headers, body, nodeId, options.now()))) metrics.cacheStores.inc();
+    });
+  }
+
+  proxy.on('error', (err: Error, req: IncomingMessage, res: ServerResponse | unknown) => {
+    const response = res as ServerResponse;
+    const exchange = exchangeOf(response);
+    if (exchange) fail(req, response, exchange, err);
+    else if (typeof (response as { destroy?: unknown }).destroy === 'function') response.destroy();
+  });
+
+  return {
+    forward(req, res, exchange, target) {
+      exchange.nodeId = target.node.id;
+      logger.info(`Forwarding ${exchange.method} ${exchange.path} to ${target.node.id}`);
+      // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
+      req.url = exchange.path.slice(CDN_PREFIX_LENGTH);
+      // Node's server already answered "100 Continue"; the node must not wait for a second one.
+      delete req.headers.expect;
+      stripRequestHopByHop(req.headers);
+      exchange.timer = setTimeout(() => {
+        const err = upstreamTimeoutError(options.upstreamTimeoutMs);
+        if (exchange.upstream) exchange.upstream.destroy(err);
+        else fail(req, res, exchange, err);
+      }, options.upstreamTimeoutMs);
+      proxy.web(req, res, target.proxyOptions);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { clientErrorFor, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
+
+describe('upstream errors', () => {
+  it('maps the edge own timeout to 504 and anything else to 502', () => {
+    expect(clientErrorFor(upstreamErrorCode(upstreamTimeoutError(10)))).toBe('upstream_timeout');
+    expect(clientErrorFor('ECONNREFUSED')).toBe('upstream_unreachable');
+    expect(clientErrorFor('ECONNRESET')).toBe('upstream_unreachable');
+  });
+
+  it('names errors without a code UNKNOWN', () => {
+    expect(upstreamErrorCode(new Error('x'))).toBe('UNKNOWN');
+  });
+});

@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { errorBody } from '@cdn/shared';
+import { sendError, sendJson } from '../http/send-json';
+
+const HEALTHY = Buffer.from(JSON.stringify({ status: 'ok' }));
+
+export interface StatusEndpoints {
+  /** Answers /healthz, /readyz and /metrics; anything else is a JSON 404. */
+  serve(req: IncomingMessage, res: ServerResponse, url: string): void;
+}
+
+/** The edge's own endpoints: liveness, readiness (a routing table was applied) and Prometheus metrics. */
+export function createStatusEndpoints(options: { registry: Registry; revision: () => number | undefined }): StatusEndpoints {
+  async function metrics(res: ServerResponse): Promise<void> {
+    try {
+      const text = await options.registry.metrics();
+      res.writeHead(200, { 'content-type': options.registry.contentType, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    } catch {
+      sendError(res, 'internal_error');
+    }
+  }
+
+  return {
+    serve(req, res, url) {
+      const query = url.indexOf('?');
+      const path = query === -1 ? url : url.slice(0, query);
+      if (path !== '/healthz' && path !== '/readyz' && path !== '/metrics') return sendError(res, 'not_found');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, JSON.stringify(errorBody('method_not_allowed')), { allow: 'GET, HEAD' });
+      if (path === '/healthz') return sendJson(res, 200, HEALTHY);
+      if (path === '/readyz') {
+        const revision = options.revision();
+        if (revision === undefined) return sendError(res, 'not_ready');
+        return sendJson(res, 200, JSON.stringify({ status: 'ready', revision }));
+      }
+      void metrics(res);
+    },
+  };
+}
