@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane } from './testing/start-control-plane';
 
@@ -130,7 +131,9 @@ describe('heartbeats, lookups and deregistration', () => {
 
 describe('everything else', () => {
   it('answers internal_error and logs at ERROR when the state cannot be saved', async () => {
-    const broken = await startControlPlane({ config: { nodesFile: `${cp.dir}/no-such-dir/cdn_nodes.json` } });
+    const broken = await startControlPlane({ config: { nodesFile: `${cp.dir}/state/cdn_nodes.json` } });
+    // A regular file where the state directory should be: every save fails.
+    fs.writeFileSync(`${cp.dir}/state`, '');
     try {
       const res = await broken.call('POST', '/register_node', JSON.stringify(NODE1));
       expect(res).toEqual({ status: 500, body: { error: 'internal_error', message: expect.any(String) }, headers: expect.anything() });

@@ -47,15 +47,19 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     // Keep-alive clients that never go idle must not hold the shutdown forever.
     setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    await closed;
     try {
-      await closed;
       await cp.close();
       await source.close();
       await store.close();
-      await nc.drain();
     } catch (err) {
       logger.error({ err }, 'Error during shutdown');
     }
+    // Draining needs the server; when NATS is unreachable there is nothing left to deliver anyway.
+    await nc.drain().catch(async (err: unknown) => {
+      logger.warn({ err }, 'Could not drain the NATS connection; closing it');
+      await nc.close().catch(() => undefined);
+    });
     logger.info('Control plane stopped');
     logger.flush(() => process.exit(0));
   };

@@ -65,7 +65,8 @@ export class HealthService implements OnModuleDestroy {
         const change = node && checkHeartbeatTimeout(node, this.clock(), this.config.nodeTimeout);
         if (change) await this.nodes.markInactive(id, change);
       }
-      if (republish) await this.routing.republishIfDirty(() => this.registry.routeNodes());
+      // Not awaited: a store that is down may take its whole timeout, and heartbeat timeouts must not wait for it.
+      if (republish) void this.routing.republishIfDirty(() => this.registry.routeNodes());
     } catch (err) {
       this.logger.error({ err }, 'Health check failed');
     }

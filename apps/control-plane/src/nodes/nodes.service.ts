@@ -11,6 +11,8 @@ import { newNode, NodeState, routingChanged, toRouteNode, updatedNode } from './
 /**
  * Every change to the node table goes through here: apply it in memory, save the file (awaited, so
  * an answered change survives a crash), then tell the edges when it changes what they route by.
+ * The routing write is not awaited: with NATS down it would hold every answer for the store's
+ * timeout, and the publisher never rejects (a failed write is retried as a full publish).
  */
 @Injectable()
 export class NodesService {
@@ -85,7 +87,7 @@ export class NodesService {
     this.registry.delete(id);
     this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
     await this.state.save(this.registry.toStored());
-    await this.routing.removeNode(id);
+    void this.routing.removeNode(id);
   }
 
   /** Applies a health decision made by the health loop. */
@@ -101,7 +103,7 @@ export class NodesService {
 
   private async commit(before: NodeState | undefined, after: NodeState): Promise<void> {
     await this.state.save(this.registry.toStored());
-    if (routingChanged(before, after)) await this.routing.publishNode(toRouteNode(after));
+    if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
   }
 }
 

@@ -13,8 +13,8 @@ export class CacheController {
   /** The seed's switch: flips caching on every edge. */
   @Post('toggle_cache')
   @HttpCode(200)
-  async toggle(): Promise<{ status: string }> {
-    const enabled = await this.publisher.toggleCache();
+  toggle(): { status: string } {
+    const enabled = this.publisher.toggleCache();
     const status = `Cache is now ${enabled ? 'enabled' : 'disabled'}`;
     this.logger.info(status);
     return { status };

@@ -74,10 +74,11 @@ export class RoutingPublisher {
     await this.write('delete', () => this.store.deleteNode(id));
   }
 
-  /** Flips the cache setting every edge follows; returns the new value. */
-  async toggleCache(): Promise<boolean> {
+  /** Flips the cache setting every edge follows and returns the new value; the write goes on in the background. */
+  toggleCache(): boolean {
     this.cacheEnabled = !this.cacheEnabled;
-    await this.write('settings', () => this.store.putSettings(this.settings()));
+    const settings = this.settings();
+    void this.write('settings', () => this.store.putSettings(settings));
     return this.cacheEnabled;
   }
 

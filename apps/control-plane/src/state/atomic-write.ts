@@ -11,6 +11,8 @@ let sequence = 0;
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   const temp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${++sequence}`);
+  // --nodes-file may name a directory that does not exist yet (e.g. state/nodes.json).
+  await fs.mkdir(dir, { recursive: true });
   const handle = await fs.open(temp, 'w', 0o644);
   try {
     await handle.writeFile(content, 'utf8');

@@ -34,6 +34,12 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir)).toEqual(['cdn_nodes.json']);
   });
 
+  it('creates the directory the file goes in', async () => {
+    const nested = path.join(dir, 'state', 'nodes.json');
+    await writeFileAtomic(nested, '{}');
+    expect(fs.readFileSync(nested, 'utf8')).toBe('{}');
+  });
+
   it('leaves the old file whole when the write fails', async () => {
     fs.writeFileSync(file, 'old');
     // A directory in the target's place makes the rename fail after the temp file was written.

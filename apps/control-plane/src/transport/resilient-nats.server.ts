@@ -1,4 +1,4 @@
-import { ServerNats } from '@nestjs/microservices';
+import { ServerNats, type NatsStatus } from '@nestjs/microservices';
 import type { Logger } from '@cdn/shared';
 
 const FIRST_CONNECT_RETRY_MS = 2_000;
@@ -54,6 +54,19 @@ export class ResilientNatsServer extends ServerNats {
             resolve();
           };
         });
+      }
+    }
+  }
+
+  /** Replaces Nest's status logging, which reports every disconnect at ERROR although the client reconnects by itself. */
+  override async handleStatusUpdates(client: any): Promise<void> {
+    for await (const status of client.status() as AsyncIterable<{ type: string; server?: string }>) {
+      if (status.type === 'disconnect') {
+        this._status$.next('disconnected' as NatsStatus);
+        this.log.warn(`Edge reports: disconnected from NATS at ${status.server ?? '?'}; reconnecting`);
+      } else if (status.type === 'reconnect') {
+        this._status$.next('connected' as NatsStatus);
+        this.log.info(`Edge reports: reconnected to NATS at ${status.server ?? '?'}`);
       }
     }
   }
