@@ -128,7 +128,7 @@ describe('flags and variables at run time', () => {
     await get(`${app.url}/cdn/x`);
     await post(`${app.url}/heartbeat/nobody`);
     await post(`${app.url}/register_node`, { id: 'dead', url: 'http://127.0.0.1:1', location: 'Nowhere', capacity: 1 });
-    await get(`${app.url}/cdn/x`, { headers: { 'X-Client-Location': 'Nowhere' } });
+    await get(`${app.url}/cdn/y`, { headers: { 'X-Client-Location': 'Nowhere' } });
     await eventually(() => fs.existsSync(logFile) && fs.readFileSync(logFile, 'utf8').includes('Failed to forward request'), 3_000);
     const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.every((l) => l.level === 'WARNING' || l.level === 'ERROR')).toBe(true);

@@ -10,6 +10,10 @@ import { Running, startApp, startNats, stopAll } from '../support/processes';
 
 type App = Running & { port: number; url: string };
 
+let probes = 0;
+/** A path no earlier request used, so the edge's cache cannot answer it. */
+const fresh = (path: string) => `${path}?probe=${++probes}`;
+
 async function revisionOf(edge: App): Promise<number | undefined> {
   const ready = await get(`${edge.url}/readyz`).catch(() => undefined);
   return ready?.status === 200 ? ready.body.revision : undefined;
@@ -53,7 +57,7 @@ describe('control plane and two edges over NATS', () => {
     const registered = await post(`${controlPlane.url}/register_node`, { id: 'node1', url: origin.url, location: 'Beijing', capacity: 100 });
     expect(registered.body).toEqual({ status: 'Node registered successfully' });
     const startedAt = performance.now();
-    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}/cdn/hello`)).status === 200, 2_000, 5)));
+    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}${fresh('/cdn/hello')}`)).status === 200, 2_000, 5)));
     expect(performance.now() - startedAt).toBeLessThan(200);
     const answer = await get(`${edges[1].url}/cdn/hello?x=1`);
     expect(answer.body).toMatchObject({ origin: 'origin', url: '/hello?x=1' });
@@ -86,9 +90,9 @@ describe('control plane and two edges over NATS', () => {
 
   it('a deregistered node gets no more traffic on any edge', async () => {
     await post(`${controlPlane.url}/register_node`, { id: 'temp', url: origin.url, location: 'Temp', capacity: 1 });
-    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}/cdn/t`, { headers: { 'X-Client-Location': 'Temp' } })).headers.get('x-cdn-node') === 'temp', 2_000)));
+    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}${fresh('/cdn/t')}`, { headers: { 'X-Client-Location': 'Temp' } })).headers.get('x-cdn-node') === 'temp', 2_000)));
     expect((await request(`${controlPlane.url}/nodes/temp`, { method: 'DELETE' })).status).toBe(200);
-    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}/cdn/t2`, { headers: { 'X-Client-Location': 'Temp' } })).headers.get('x-cdn-node') === 'node1', 2_000)));
+    await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}${fresh('/cdn/t2')}`, { headers: { 'X-Client-Location': 'Temp' } })).headers.get('x-cdn-node') === 'node1', 2_000)));
   });
 
   it('streams a large download through an edge without growing its memory', async () => {
@@ -108,7 +112,7 @@ describe('control plane and two edges over NATS', () => {
     });
     try {
       await post(`${controlPlane.url}/register_node`, { id: 'big', url: big.url, location: 'Big', capacity: 1 });
-      await eventually(async () => (await get(`${edges[0].url}/cdn/probe`, { headers: { 'X-Client-Location': 'Big' }, method: 'HEAD' })).headers.get('x-cdn-node') === 'big', 2_000);
+      await eventually(async () => (await request(`${edges[0].url}/cdn/probe`, { headers: { 'X-Client-Location': 'Big' }, method: 'HEAD' })).headers.get('x-cdn-node') === 'big', 2_000);
       const before = await residentBytes(edges[0]);
       let received = 0;
       await new Promise<void>((resolve, reject) => {
@@ -136,7 +140,7 @@ describe('control plane and two edges over NATS', () => {
     });
     try {
       await post(`${controlPlane.url}/register_node`, { id: 'sink', url: sink.url, location: 'Sink', capacity: 1 });
-      await eventually(async () => (await get(`${edges[1].url}/cdn/probe`, { headers: { 'X-Client-Location': 'Sink' } })).headers.get('x-cdn-node') === 'sink', 2_000);
+      await eventually(async () => (await get(`${edges[1].url}${fresh('/cdn/probe')}`, { headers: { 'X-Client-Location': 'Sink' } })).headers.get('x-cdn-node') === 'sink', 2_000);
       const before = await residentBytes(edges[1]);
       const answer = await new Promise<string>((resolve, reject) => {
         const req = http.request(`${edges[1].url}/cdn/upload/big.bin`, { method: 'PUT', headers: { 'X-Client-Location': 'Sink', 'content-length': size } }, (res) => {
@@ -175,14 +179,14 @@ describe('control plane and two edges over NATS', () => {
     nats = await startNats({ port: nats.port, storeDir: nats.storeDir });
     await Promise.all(
       edges.map((edge) =>
-        eventually(async () => (await get(`${edge.url}/cdn/after`, { headers: { 'X-Client-Location': 'Shanghai' } })).headers.get('x-cdn-node') === 'node2', 15_000, 100),
+        eventually(async () => (await get(`${edge.url}${fresh('/cdn/after')}`, { headers: { 'X-Client-Location': 'Shanghai' } })).headers.get('x-cdn-node') === 'node2', 15_000, 100),
       ),
     );
     // And changes after the restart arrive as usual.
     await request(`${controlPlane.url}/nodes/node2`, { method: 'DELETE' });
     await Promise.all(
       edges.map((edge) =>
-        eventually(async () => (await get(`${edge.url}/cdn/after2`, { headers: { 'X-Client-Location': 'Shanghai' } })).headers.get('x-cdn-node') === 'node1', 5_000),
+        eventually(async () => (await get(`${edge.url}${fresh('/cdn/after2')}`, { headers: { 'X-Client-Location': 'Shanghai' } })).headers.get('x-cdn-node') === 'node1', 5_000),
       ),
     );
     expect((await revisionOf(edges[0]))!).toBeGreaterThan(revisionBefore!);

@@ -33,7 +33,8 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
   });
   const edgeSource = bus.source();
   const edge = createEdgeProxy({
-    config,
+    // The control plane owns the cache switch (--disable-cache, toggle_cache); the edge follows its table.
+    config: { ...config, cacheEnabled: true },
     logger: logger.child({ name: 'edge-proxy' }),
     source: edgeSource,
     events: bus.events,

@@ -9,8 +9,8 @@ import { NodeRegistry } from './node-registry';
 import { newNode, NodeState, routingChanged, toRouteNode, updatedNode } from './node-state';
 
 /**
- * Every change to the node table goes through here: apply it in memory, save the file (awaited, so
- * an answered change survives a crash), then tell the edges when it changes what they route by.
+ * Every change to the node table goes through here: apply it in memory, tell the edges when it
+ * changes what they route by, and save the file (awaited, so an answered change survives a crash).
  * The routing write is not awaited: with NATS down it would hold every answer for the store's
  * timeout, and the publisher never rejects (a failed write is retried as a full publish).
  */
@@ -86,8 +86,8 @@ export class NodesService {
     const node = this.get(id);
     this.registry.delete(id);
     this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
-    await this.state.save(this.registry.toStored());
     void this.routing.removeNode(id);
+    await this.state.save(this.registry.toStored());
   }
 
   /** Applies a health decision made by the health loop. */
@@ -102,8 +102,9 @@ export class NodesService {
   }
 
   private async commit(before: NodeState | undefined, after: NodeState): Promise<void> {
-    await this.state.save(this.registry.toStored());
+    // Started before the save, so that in one process the edge routes by a change before it is answered.
     if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
+    await this.state.save(this.registry.toStored());
   }
 }
 
