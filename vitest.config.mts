@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
     // End-to-end files spawn servers; two at a time suits a 2-core machine.
     maxWorkers: 2,
   },
