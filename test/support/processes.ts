@@ -87,9 +87,9 @@ export async function startNats(options: { port?: number; storeDir?: string } = 
   return Object.assign(proc, { port, url: `nats://127.0.0.1:${port}`, storeDir });
 }
 
-/** A real redis-server on a free port that keeps nothing on disk. */
-export async function startRedis(): Promise<Running & { port: number; url: string }> {
-  const port = await freePort();
+/** A real redis-server on a free port (or the one given, to restart it) that keeps nothing on disk. */
+export async function startRedis(options: { port?: number } = {}): Promise<Running & { port: number; url: string }> {
+  const port = options.port ?? (await freePort());
   const dir = tempDir('redis-');
   const proc = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { name: 'redis-server' });
   await waitForPort(port);

@@ -29,6 +29,7 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
     store: bus.store,
     source: bus.source(),
     transport: { kind: 'in-process', bus },
+    cacheCommands: bus.cacheCommands,
     registry,
   });
   const edgeSource = bus.source();
@@ -38,6 +39,7 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
     logger: logger.child({ name: 'edge-proxy' }),
     source: edgeSource,
     events: bus.events,
+    cacheCommands: bus.cacheCommands,
     edgeId: config.edgeId ?? `${os.hostname()}-embedded`,
     registry,
   });

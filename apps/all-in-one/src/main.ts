@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     options: [
       'host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel',
       'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'edgeId', 'upstreamTimeout',
+      'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency',
     ],
   });
   const server = await startAllInOne(config);

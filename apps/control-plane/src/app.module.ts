@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { CacheCommandBus } from '@cdn/shared';
+import { CacheModule } from './cache/cache.module';
 import { CoreDependencies, CoreModule } from './core/core.module';
 import { EdgesModule } from './edges/edges.module';
 import { HealthModule } from './health/health.module';
@@ -8,10 +10,11 @@ import { RoutingModule } from './routing/routing.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(deps: CoreDependencies): DynamicModule {
+  static forRoot(deps: CoreDependencies & { cacheCommands: CacheCommandBus }): DynamicModule {
+    const { cacheCommands, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), NodesModule, RoutingModule, HealthModule, EdgesModule, ProbesModule],
+      imports: [CoreModule.forRoot(core), NodesModule, RoutingModule, HealthModule, EdgesModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
     };
   }
 }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { CdnConfig, InProcessBus, Logger, RoutingSource, RoutingStore } from '@cdn/shared';
+import type { CacheCommandBus, CdnConfig, InProcessBus, Logger, RoutingSource, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { NestPinoLogger } from './core/nest-logger';
@@ -33,6 +33,8 @@ export interface ControlPlaneOptions {
   source: RoutingSource;
   /** Where edge events come from. */
   transport: { kind: 'nats'; servers: string } | { kind: 'in-process'; bus: InProcessBus };
+  /** Where cache purge and warm go to every edge (receipts come back as edge events through `transport`). Closed by the caller. */
+  cacheCommands: CacheCommandBus;
   /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
   registry?: Registry;
   /** Clock in ms, for tests. */
@@ -46,7 +48,7 @@ export interface ControlPlaneOptions {
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, logger, store, source } = options;
   const app = await NestFactory.create(
-    AppModule.forRoot({ config, logger, store, source, clock: options.now ?? Date.now, registry: options.registry ?? new Registry() }),
+    AppModule.forRoot({ config, logger, store, source, cacheCommands: options.cacheCommands, clock: options.now ?? Date.now, registry: options.registry ?? new Registry() }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },

@@ -3,7 +3,7 @@
  * Publishes routing to NATS (JetStream KV) and hears edge reports on NATS.
  */
 import http from 'node:http';
-import { connectNats, createLogger, createNatsRoutingSource, createNatsRoutingStore, loadConfigOrExit } from '@cdn/shared';
+import { connectNats, createLogger, createNatsCacheCommandBus, createNatsRoutingSource, createNatsRoutingStore, loadConfigOrExit } from '@cdn/shared';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createControlPlane } from './control-plane';
 
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const nc = await connectNats({ servers: config.natsUrl, name: PROGRAM, logger });
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
-  const cp = await createControlPlane({ config, logger, store, source, registry, transport: { kind: 'nats', servers: config.natsUrl } });
+  const cacheCommands = createNatsCacheCommandBus({ nc, logger });
+  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, registry, transport: { kind: 'nats', servers: config.natsUrl } });
 
   const server = http.createServer(cp.handler);
   server.on('error', (err) => {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     await closed;
     try {
       await cp.close();
+      await cacheCommands.close();
       await source.close();
       await store.close();
     } catch (err) {

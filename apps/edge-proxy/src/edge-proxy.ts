@@ -2,10 +2,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import type { CdnConfig, EdgeEventPublisher, Logger, RoutingSource, RoutingTable } from '@cdn/shared';
-import { cacheKey, requestCacheMode } from './cache/cacheability';
-import { writeCachedResponse } from './cache/cached-response';
-import { createMemoryCache } from './cache/memory-cache';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, RoutingSource, RoutingTable } from '@cdn/shared';
+import { createCacheCommandHandler } from './cache/cache-commands';
+import { CacheFiller } from './cache/cache-filler';
+import { createCacheFlow } from './cache/cache-flow';
+import { createEntryStore } from './cache/entry-store';
+import { createMemoryTier } from './cache/store/memory-tier';
+import { createSharedTier } from './cache/store/shared-tier';
+import { createTieredCache } from './cache/store/tiered-cache';
 import { sendError } from './http/send-json';
 import { formatAccessLine, methodLabel } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
@@ -25,12 +29,14 @@ export interface EdgeProxy {
 }
 
 export interface EdgeProxyOptions {
-  /** Uses cacheTime, cacheEnabled and upstreamTimeout. */
+  /** Uses cacheTime, cacheEnabled, upstreamTimeout and the cache* settings. */
   config: CdnConfig;
   logger: Logger;
   source: RoutingSource;
-  /** Sends EdgeReport under EDGE_EVENTS.report. */
+  /** Sends EdgeReport under EDGE_EVENTS.report and cache receipts under EDGE_EVENTS.receipt. */
   events: EdgeEventPublisher;
+  /** Purge, warm and invalidation commands, shared by the control plane and every edge. */
+  cacheCommands: CacheCommandBus;
   edgeId: string;
   /** Default: a new Registry. Every metric is prefixed cdn_edge_ so that a shared registry holds no clash. */
   registry?: Registry;
@@ -58,8 +64,13 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const random = options.random ?? Math.random;
   const edgeCacheEnabled = config.cacheEnabled;
 
-  const cache = createMemoryCache({ ttlSeconds: config.cacheTime, now });
-  const metrics = createEdgeMetrics(registry, cache);
+  const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
+  const metrics = createEdgeMetrics(registry, memory);
+  const shared = config.cacheRedisUrl
+    ? createSharedTier({ url: config.cacheRedisUrl, logger, onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }) })
+    : undefined;
+  const cache = createTieredCache({ memory, shared, now });
+  const storeOptions = { defaultTtl: config.cacheTime, staleIfErrorDefault: config.staleIfError, storeSetCookie: config.cacheSetCookie };
   // Idle pooled sockets are dropped after 4 s, before a node's own keep-alive timeout (Node's default is 5 s)
   // closes them under a request being sent. The timeout only destroys free sockets, never one in use.
   const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: 4_000 };
@@ -68,14 +79,37 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   let routing: RoutingState | undefined;
   let closed = false;
 
-  const forwarder = createForwarder({
-    logger,
-    metrics,
+  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000 });
+  const store = createEntryStore(cache, metrics);
+  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random });
+  const flow = createCacheFlow({
     cache,
-    cacheOn: () => routing?.cacheOn === true,
+    store,
+    filler,
+    forwarder,
+    storeOptions,
+    sortQuery: config.cacheSortQuery,
+    metrics,
+    logger,
     now,
-    upstreamTimeoutMs: config.upstreamTimeout * 1000,
+    random,
+    cacheOn: () => routing?.cacheOn === true,
+    broadcastInvalidation: (targets) => options.cacheCommands.publish({ type: 'invalidate', targets, fromEdge: edgeId, issuedAt: now() }),
   });
+  const onCacheCommand = createCacheCommandHandler({
+    edgeId,
+    cache,
+    filler,
+    sortQuery: config.cacheSortQuery,
+    warmConcurrency: config.warmConcurrency,
+    routing: () => routing,
+    sendReceipt: (receipt) => events.publish(EDGE_EVENTS.receipt, receipt),
+    metrics,
+    logger,
+    now,
+    random,
+  });
+  let unsubscribeCommands: (() => void) | undefined;
   const reporter = new EdgeReporter({ events, edgeId, intervalMs: options.reportIntervalMs ?? 2000, now, revision: () => routing?.table.revision, logger });
   const status = createStatusEndpoints({ registry, revision: () => routing?.table.revision });
 
@@ -104,8 +138,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     }
     const why = edgeCacheEnabled ? 'by the control plane' : 'by --disable-cache';
     // Entries kept while off would be served stale the moment it is switched back on.
-    const dropped = cache.entries;
-    cache.clear();
+    const dropped = memory.entries;
+    memory.clear();
     if (dropped > 0) metrics.cacheClears.inc();
     logger.info(`Cache disabled ${why}; ${dropped} cached entries dropped`);
   }
@@ -129,21 +163,9 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
     const state = routing;
     if (state === undefined) return sendError(res, 'not_ready');
-    if (requestCacheMode(state.cacheOn, req.method, req.headers) === 'LOOKUP') {
-      const key = cacheKey(url);
-      const hit = cache.get(key);
-      if (hit !== undefined) {
-        exchange.cache = 'HIT';
-        exchange.nodeId = hit.nodeId;
-        return writeCachedResponse(res, hit, now());
-      }
-      exchange.cache = 'MISS';
-      exchange.cacheKey = key;
-    }
-    const location = req.headers['x-client-location'];
-    const node = state.select(typeof location === 'string' ? location : undefined, random);
-    if (node === undefined) return sendError(res, 'no_active_node');
-    forwarder.forward(req, res, exchange, state.targets.get(node.id)!);
+    if (!state.cacheOn) return flow.pass(req, res, exchange, state);
+    if (exchange.method === 'GET' || exchange.method === 'HEAD') return flow.serve(req, res, exchange, state);
+    flow.pass(req, res, exchange, state);
   }
 
   return {
@@ -159,6 +181,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     },
     async start() {
       reporter.start();
+      unsubscribeCommands = options.cacheCommands.subscribe(onCacheCommand);
       source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
     },
@@ -167,7 +190,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       reporter.stop();
       agents.http.destroy();
       agents.https.destroy();
-      cache.clear();
+      unsubscribeCommands?.();
+      await cache.close();
     },
   };
 }

@@ -1,3 +1,3 @@
 export { createEdgeProxy, MAX_URL_LENGTH } from './edge-proxy';
 export type { EdgeProxy, EdgeProxyOptions } from './edge-proxy';
-export type { ResponseCache, CachedResponse } from './cache/response-cache';
+export type { CacheEntry } from './cache/store/cache-entry';

@@ -5,8 +5,8 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { connectNats, createLogger, createNatsEdgeEventPublisher, createNatsRoutingSource, loadConfigOrExit } from '@cdn/shared';
-import { createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
+import { connectNats, createLogger, createNatsCacheCommandBus, createNatsEdgeEventPublisher, createNatsRoutingSource, loadConfigOrExit } from '@cdn/shared';
+import { createLateBoundCommandBus, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
 
 const NAME = 'cdn-edge';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     name: NAME,
     description: 'CDN edge proxy: routes /cdn/* to CDN nodes by the routing table published on NATS, with a memory cache.',
     version: '1.0.0',
-    options: ['host', 'port', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'natsUrl', 'edgeId', 'upstreamTimeout'],
+    options: ['host', 'port', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'natsUrl', 'edgeId', 'upstreamTimeout', 'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency'],
   });
   if (!config.natsUrl) {
     process.stderr.write(`${NAME}: error: --nats-url is required for the standalone edge (e.g. --nats-url nats://127.0.0.1:4222; or set CDN_NATS_URL)\nTry '${NAME} --help'.\n`);
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 
   const source = createLateBoundSource();
   const events = createLateBoundPublisher();
-  const edge = createEdgeProxy({ config, logger, source, events, edgeId, registry });
+  const cacheCommands = createLateBoundCommandBus();
+  const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, edgeId, registry });
 
   // Large uploads may take longer than Node's default 5-minute request timeout; headersTimeout still bounds slow headers.
   const server = http.createServer({ requestTimeout: 0 }, edge.handle);
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       if (stopping) return void (await connection.close());
       nc = connection;
       events.attach(createNatsEdgeEventPublisher({ nc: connection, logger }));
+      cacheCommands.attach(createNatsCacheCommandBus({ nc: connection, logger }));
       await source.attach(createNatsRoutingSource({ nc: connection, logger }));
     })
     .catch((err: unknown) => logger.error({ err }, 'Could not follow the routing table on NATS'));
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     await edge.close();
     await source.close();
     await events.close();
+    await cacheCommands.close();
     await nc?.drain().catch((err: unknown) => logger.warn({ err }, 'NATS drain failed'));
     logger.info(`Edge ${edgeId} stopped`);
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { CdnConfig, createLogger, EdgeReport, InProcessBus, parseConfig, RouteNode } from '@cdn/shared';
+import { CdnConfig, createLogger, EDGE_EVENTS, EdgeReport, InProcessBus, parseConfig, RouteNode } from '@cdn/shared';
 import { createEdgeProxy, EdgeProxy } from '../src/index';
 
 export interface LogLine {
@@ -49,13 +49,16 @@ export async function startEdge(
   const logger = createLogger({ name: 'edge-proxy', level: 'DEBUG', destination });
   const registry = new Registry();
   const reports: EdgeReport[] = [];
-  const unsubscribe = bus.onEvent((_event, data) => reports.push(data));
+  const unsubscribe = bus.onEvent((event, data) => {
+    if (event === EDGE_EVENTS.report) reports.push(data as EdgeReport);
+  });
   const source = bus.source();
   const edge = createEdgeProxy({
     config: defaultConfig(options.config),
     logger,
     source,
     events: bus.events,
+    cacheCommands: bus.cacheCommands,
     edgeId: 'edge-test',
     registry,
     now: options.now,

@@ -5,6 +5,7 @@ export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is malformed.' },
   node_not_found: { status: 404, message: 'No node is registered with this id.' },
   not_found: { status: 404, message: 'No such endpoint.' },
+  operation_not_found: { status: 404, message: 'No cache operation with this id (operations are kept for one hour).' },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept this method.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   uri_too_long: { status: 414, message: 'The request URL is longer than 8 KiB.' },
@@ -14,6 +15,7 @@ export const ERRORS = {
   no_active_node: { status: 503, message: 'No active CDN node can serve this request; register a node or send a heartbeat.' },
   not_ready: { status: 503, message: 'No routing table has been received yet.' },
   upstream_timeout: { status: 504, message: 'The chosen node did not answer in time.' },
+  not_cached: { status: 504, message: 'The request allows only a cached answer (only-if-cached) and none is stored.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -36,3 +36,6 @@ export { connectNats } from './nats/nats-connection';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';
 export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';
+export { CACHE_COMMANDS_SUBJECT, cacheCommandSchema, cacheReceiptSchema } from './cache/cache-commands';
+export type { CacheCommand, CacheCommandBus, CacheReceipt } from './cache/cache-commands';
+export { createNatsCacheCommandBus } from './nats/nats-cache-commands';

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { EdgesController } from './edges.controller';
 import { EdgesService } from './edges.service';
 
-@Module({ controllers: [EdgesController], providers: [EdgesService] })
+@Module({ controllers: [EdgesController], providers: [EdgesService], exports: [EdgesService] })
 export class EdgesModule {}

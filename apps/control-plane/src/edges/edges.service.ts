@@ -97,6 +97,15 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Ids of the edges reporting now, sorted: who must answer a cache operation. */
+  liveEdgeIds(): string[] {
+    this.sweep();
+    return [...this.edges.values()]
+      .filter((edge) => edge.status === 'live')
+      .map((edge) => edge.id)
+      .sort();
+  }
+
   view(): { revision: number; edges: EdgeView[] } {
     this.sweep();
     const now = this.clock();

@@ -69,6 +69,7 @@ export async function startControlPlane(
     store: options.store ?? bus.store,
     source: bus.source(),
     transport: { kind: 'in-process', bus },
+    cacheCommands: bus.cacheCommands,
     registry,
     now: clock.now,
   });

@@ -26,6 +26,7 @@ describe('edge reports over NATS', () => {
       store: bus.store,
       source: bus.source(),
       transport: { kind: 'nats', servers: `nats://127.0.0.1:${port}` },
+      cacheCommands: bus.cacheCommands,
     });
     const { server, url } = await serve(cp.handler);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -52,6 +53,7 @@ describe('edge reports over NATS', () => {
       store: bus.store,
       source: bus.source(),
       transport: { kind: 'nats', servers: `nats://127.0.0.1:${await freePort()}` },
+      cacheCommands: bus.cacheCommands,
     });
     const started = Date.now();
     await cp.close();

@@ -1,4 +1,4 @@
-import type { EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
+import type { CacheCommand, CacheCommandBus, EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
 
 /**
  * A routing source that exists before its transport does: the standalone edge listens first and connects
@@ -46,6 +46,35 @@ export function createLateBoundPublisher(): LateBoundPublisher {
     },
     attach(publisher) {
       real = publisher;
+    },
+    async close() {
+      await real?.close();
+    },
+  };
+}
+
+/** A cache command bus whose subscriptions are made before its transport exists and carried over when it is attached. */
+export interface LateBoundCommandBus extends CacheCommandBus {
+  attach(real: CacheCommandBus): void;
+}
+
+export function createLateBoundCommandBus(): LateBoundCommandBus {
+  let real: CacheCommandBus | undefined;
+  const handlers = new Set<(command: CacheCommand) => void>();
+  const dispatch = (command: CacheCommand) => {
+    for (const handler of handlers) handler(command);
+  };
+  return {
+    publish(command) {
+      real?.publish(command);
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    attach(bus) {
+      real = bus;
+      bus.subscribe(dispatch);
     },
     async close() {
       await real?.close();

@@ -5,16 +5,16 @@
 export class BodyCollector {
   private chunks: Buffer[] = [];
   private length = 0;
-  private overflowed = false;
+  private overflowedFlag = false;
 
   constructor(private readonly limit: number) {}
 
   /** Returns false once the body is over the limit (the caller may stop feeding it). */
   push(chunk: Buffer): boolean {
-    if (this.overflowed) return false;
+    if (this.overflowedFlag) return false;
     this.length += chunk.length;
     if (this.length > this.limit) {
-      this.overflowed = true;
+      this.overflowedFlag = true;
       this.chunks = [];
       return false;
     }
@@ -26,9 +26,18 @@ export class BodyCollector {
     return this.length;
   }
 
+  get overflowed(): boolean {
+    return this.overflowedFlag;
+  }
+
+  /** The chunks kept so far (empty once over the limit). */
+  kept(): readonly Buffer[] {
+    return this.chunks;
+  }
+
   /** The whole body, or undefined when it went over the limit. */
   body(): Buffer | undefined {
-    if (this.overflowed) return undefined;
+    if (this.overflowedFlag) return undefined;
     return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
   }
 }

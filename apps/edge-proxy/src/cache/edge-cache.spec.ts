@@ -81,13 +81,24 @@ describe('memory cache', () => {
     expect(origin.requests).toHaveLength(2);
   });
 
-  it('does not store error answers', async () => {
+  it('does not store server errors', async () => {
+    const origin = await originAnswering({ 'content-type': 'text/plain' }, 'broken', 500);
+    edge = await startEdge();
+    await edge.putNodes(routeNode('node1', origin.url));
+    await request(`${edge.url}/cdn/a`);
+    expect((await request(`${edge.url}/cdn/a`)).status).toBe(500);
+    expect(origin.requests).toHaveLength(2);
+  });
+
+  it('keeps a 404 for the default TTL, as a status cacheable by default (RFC 9110 §15.1)', async () => {
     const origin = await originAnswering({ 'content-type': 'text/plain' }, 'gone', 404);
     edge = await startEdge();
     await edge.putNodes(routeNode('node1', origin.url));
     await request(`${edge.url}/cdn/a`);
-    expect((await request(`${edge.url}/cdn/a`)).status).toBe(404);
-    expect(origin.requests).toHaveLength(2);
+    const second = await request(`${edge.url}/cdn/a`);
+    expect(second.status).toBe(404);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(origin.requests).toHaveLength(1);
   });
 
   it('bypasses the cache for other methods', async () => {

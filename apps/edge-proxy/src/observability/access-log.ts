@@ -1,5 +1,5 @@
-/** X-Cache values, and '-' in the log for requests answered before the cache was consulted. */
-export type CacheOutcome = 'HIT' | 'MISS' | 'BYPASS';
+/** X-Cache values (RFC 9111 vocabulary: STALE is served past freshness, REVALIDATED after a 304 from the node). */
+export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'REVALIDATED' | 'BYPASS';
 
 /**
  * The access line: `<METHOD> <path> <status> <X-Cache> <node-id or -> response_time <ms>`.

@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ResponseCache } from '../cache/response-cache';
 
 /** The edge's metrics; every name starts with cdn_edge_ because the all-in-one shares one registry. */
 export interface EdgeMetrics {
@@ -10,13 +9,30 @@ export interface EdgeMetrics {
   tablesApplied: Counter;
   cacheStores: Counter;
   cacheClears: Counter;
+  cacheLookups: Counter<'tier' | 'result'>;
+  coalesced: Counter;
+  notStored: Counter<'reason'>;
+  staleServed: Counter<'reason'>;
+  revalidations: Counter<'result'>;
+  backgroundRefreshes: Counter<'result'>;
+  invalidations: Counter<'source'>;
+  purgedEntries: Counter;
+  warmFetches: Counter<'result'>;
+  sharedTierFailures: Counter<'kind' | 'operation'>;
 }
 
-export function createEdgeMetrics(registry: Registry, cache: ResponseCache): EdgeMetrics {
+/** What the cache gauges read on each scrape. */
+export interface CacheSize {
+  readonly entries: number;
+  readonly bytes: number;
+}
+
+export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMetrics {
   const registers = [registry];
   registerCacheGauges(registers, cache);
+  const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter<L>({ name: `cdn_edge_${name}`, help, labelNames, registers });
   return {
-    requests: new Counter({ name: 'cdn_edge_requests_total', help: 'Requests to /cdn/ by method, status and X-Cache', labelNames: ['method', 'status', 'cache'], registers }),
+    requests: counter('requests_total', 'Requests to /cdn/ by method, status and X-Cache', ['method', 'status', 'cache']),
     duration: new Histogram({
       name: 'cdn_edge_request_duration_seconds',
       help: 'Time from request to the end of the answer, by X-Cache',
@@ -24,16 +40,26 @@ export function createEdgeMetrics(registry: Registry, cache: ResponseCache): Edg
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    upstreamErrors: new Counter({ name: 'cdn_edge_upstream_errors_total', help: 'Failed forwards by node and error code', labelNames: ['node', 'code'], registers }),
+    upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers }),
-    tablesApplied: new Counter({ name: 'cdn_edge_routing_tables_applied_total', help: 'Routing tables applied', registers }),
-    cacheStores: new Counter({ name: 'cdn_edge_cache_stores_total', help: 'Responses stored in the memory cache', registers }),
-    cacheClears: new Counter({ name: 'cdn_edge_cache_clears_total', help: 'Times the memory cache was emptied because it was switched off', registers }),
+    tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
+    cacheStores: counter('cache_stores_total', 'Answers stored in the cache'),
+    cacheClears: counter('cache_clears_total', 'Times the memory cache was emptied because it was switched off'),
+    cacheLookups: counter('cache_lookups_total', 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', ['tier', 'result']),
+    coalesced: counter('cache_coalesced_total', 'Requests answered from another request\'s fetch of the same key'),
+    notStored: counter('cache_not_stored_total', 'Answers to cacheable requests that were not stored, by reason', ['reason']),
+    staleServed: counter('cache_stale_served_total', 'Stale answers served, by reason (while-revalidate, if-error)', ['reason']),
+    revalidations: counter('cache_revalidations_total', 'Stale entries revalidated with a node, by result (not-modified, modified)', ['result']),
+    backgroundRefreshes: counter('cache_background_refreshes_total', 'Background refreshes (stale-while-revalidate), by result', ['result']),
+    invalidations: counter('cache_invalidations_total', 'Invalidations after unsafe requests, by source (local, remote)', ['source']),
+    purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),
+    warmFetches: counter('cache_warm_fetches_total', 'Cache-warming fetches, by result', ['result']),
+    sharedTierFailures: counter('cache_shared_failures_total', 'Shared (Redis) cache operations that failed or timed out', ['kind', 'operation']),
   };
 }
 
 /** Read on scrape, so the request path never updates them. */
-function registerCacheGauges(registers: Registry[], cache: ResponseCache): void {
+function registerCacheGauges(registers: Registry[], cache: CacheSize): void {
   new Gauge({
     name: 'cdn_edge_cache_entries',
     help: 'Entries in the memory cache',

@@ -1,4 +1,4 @@
-import type { ClientRequest, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheOutcome } from '../observability/access-log';
 
 /** What the edge knows about one /cdn request while it is served; kept on the response under EXCHANGE. */
@@ -10,8 +10,15 @@ export interface Exchange {
   startedAt: number;
   cache: CacheOutcome;
   nodeId: string | undefined;
-  /** Set on a cache miss whose answer may be stored under this key. */
-  cacheKey: string | undefined;
+  /** Edge clock (ms) when the request went to the node, and when its response headers came back. */
+  requestTime: number;
+  responseTime: number;
+  /** Headers added to the request to the node only (the validators of a stale entry being revalidated). */
+  upstreamHeaders: Record<string, string> | undefined;
+  /** Handles the node's response instead of relaying it as it is (cache fills, revalidation, invalidation). */
+  respond: ((proxyRes: IncomingMessage) => void) | undefined;
+  /** Called when the node could not be reached or timed out; returns true when it answered the client (stale-if-error). */
+  onUpstreamFailure: (() => boolean) | undefined;
   /** The request to the node, once it has a socket. */
   upstream: ClientRequest | undefined;
   /** Fires when the node has not answered in time. */
@@ -25,7 +32,10 @@ export const EXCHANGE = Symbol('cdn.exchange');
 export type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
 
 export function newExchange(method: string, path: string, startedAt: number): Exchange {
-  return { method, path, startedAt, cache: 'BYPASS', nodeId: undefined, cacheKey: undefined, upstream: undefined, timer: undefined, failed: false };
+  return {
+    method, path, startedAt, cache: 'BYPASS', nodeId: undefined, requestTime: 0, responseTime: 0,
+    upstreamHeaders: undefined, respond: undefined, onUpstreamFailure: undefined, upstream: undefined, timer: undefined, failed: false,
+  };
 }
 
 export function exchangeOf(res: ServerResponse): Exchange | undefined {

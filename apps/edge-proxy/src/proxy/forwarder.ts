@@ -1,23 +1,17 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
 import type { Logger } from '@cdn/shared';
-import { BodyCollector } from '../cache/body-collector';
-import { isStorableResponse } from '../cache/cacheability';
-import { toCachedResponse } from '../cache/cached-response';
-import type { ResponseCache } from '../cache/response-cache';
 import { sendError } from '../http/send-json';
-import { stripHopByHop, stripRequestHopByHop } from '../http/hop-by-hop';
+import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import type { NodeTarget } from '../routing/routing-state';
 import { Exchange, exchangeOf } from './exchange';
+import { relay, relayHeaders } from './relay';
 import { clientErrorFor, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
 
 export interface ForwarderOptions {
   logger: Logger;
   metrics: EdgeMetrics;
-  cache: ResponseCache;
-  /** Whether answers may still be stored when they complete (the cache may be switched off meanwhile). */
-  cacheOn: () => boolean;
   now: () => number;
   /** Time a node has to send its response headers. */
   upstreamTimeoutMs: number;
@@ -33,8 +27,9 @@ const CDN_PREFIX_LENGTH = 4;
 
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const { logger, metrics, cache } = options;
-  const proxy = createProxyServer({ changeOrigin: true, xfwd: true });
+  const { logger, metrics } = options;
+  // The edge writes every answer itself (relay, cache fills, stale answers), so http-proxy-3 hands it the response.
+  const proxy = createProxyServer({ changeOrigin: true, xfwd: true, selfHandleResponse: true });
 
   /** Gives the client one error answer, once; the node's request is abandoned. */
   function fail(req: IncomingMessage, res: ServerResponse, exchange: Exchange, err: unknown): void {
@@ -51,6 +46,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     const nodeId = exchange.nodeId ?? '-';
     metrics.upstreamErrors.inc({ node: nodeId, code });
     logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, `Failed to forward request ${exchange.method} ${exchange.path} to ${nodeId}: ${code}`);
+    if (exchange.onUpstreamFailure?.()) return;
     sendError(res, clientErrorFor(code), { 'x-cdn-node': nodeId });
   }
 
@@ -58,42 +54,23 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     const exchange = exchangeOf(res);
     if (!exchange) return;
     exchange.upstream = proxyReq;
-    if (exchange.failed) proxyReq.destroy();
+    if (exchange.failed) return void proxyReq.destroy();
+    if (exchange.upstreamHeaders) for (const [name, value] of Object.entries(exchange.upstreamHeaders)) proxyReq.setHeader(name, value);
   });
 
   proxy.on('proxyRes', (proxyRes: IncomingMessage, _req: IncomingMessage, res: ServerResponse) => {
     const exchange = exchangeOf(res);
     if (!exchange) return;
     clearTimeout(exchange.timer);
+    exchange.responseTime = options.now();
     // A node that dies mid-body must not leave the client waiting for bytes that never come.
     proxyRes.on('error', () => undefined);
     proxyRes.on('close', () => {
       if (!proxyRes.complete && !res.destroyed) res.destroy();
     });
-    const headers = proxyRes.headers;
-    stripHopByHop(headers);
-    delete headers['x-cache'];
-    delete headers['x-cdn-node'];
-    res.setHeader('x-cache', exchange.cache);
-    res.setHeader('x-cdn-node', exchange.nodeId!);
-    if (exchange.cacheKey !== undefined && isStorableResponse(proxyRes.statusCode, headers, cache.maxEntryBytes)) {
-      collectForCache(proxyRes, exchange.cacheKey, exchange.nodeId!);
-    }
+    if (exchange.respond) exchange.respond(proxyRes);
+    else relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
   });
-
-  /** Copies the body as it streams to the client; stores it only if it completed within the per-object limit. */
-  function collectForCache(proxyRes: IncomingMessage, key: string, nodeId: string): void {
-    const collector = new BodyCollector(cache.maxEntryBytes);
-    const onData = (chunk: Buffer) => {
-      if (!collector.push(chunk)) proxyRes.off('data', onData);
-    };
-    proxyRes.on('data', onData);
-    proxyRes.once('end', () => {
-      const body = collector.body();
-      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
-      if (cache.set(key, toCachedResponse(proxyRes.statusCode!, proxyRes.headers, body, nodeId, options.now()))) metrics.cacheStores.inc();
-    });
-  }
 
   proxy.on('error', (err: Error, req: IncomingMessage, res: ServerResponse | unknown) => {
     const response = res as ServerResponse;
@@ -105,6 +82,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   return {
     forward(req, res, exchange, target) {
       exchange.nodeId = target.node.id;
+      exchange.requestTime = options.now();
       logger.info(`Forwarding ${exchange.method} ${exchange.path} to ${target.node.id}`);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
       req.url = exchange.path.slice(CDN_PREFIX_LENGTH);

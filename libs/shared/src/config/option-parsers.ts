@@ -53,3 +53,31 @@ export function edgeId(raw: string, name: string): string {
   }
   return raw;
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** A size in bytes, with an optional unit: 1048576, 512KiB, 256MiB, 1G (units are powers of 1024). */
+export function byteSize(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(raw);
+    const unit = match ? BYTE_UNITS[match[2].toLowerCase()] : undefined;
+    const value = match && unit !== undefined ? Number(match[1]) * unit : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidValueError(`${name} must be a size in bytes from ${min} to ${max}, with an optional unit (KiB, MiB, GiB), got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+export function redisUrl(raw: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
+    throw new InvalidValueError(`${name} must be a redis:// or rediss:// URL, got "${raw}"`);
+  }
+  return raw;
+}

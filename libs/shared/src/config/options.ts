@@ -1,4 +1,4 @@
-import { booleanValue, edgeId, integerIn, natsUrl, nonEmpty, oneOf } from './option-parsers';
+import { byteSize, edgeId, integerIn, natsUrl, nonEmpty, oneOf, redisUrl } from './option-parsers';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,6 +21,13 @@ export interface CdnConfig {
   natsUrl: string | undefined;
   edgeId: string | undefined;
   upstreamTimeout: number;
+  cacheMaxBytes: number;
+  cacheMaxObject: number;
+  cacheRedisUrl: string | undefined;
+  staleIfError: number;
+  cacheSortQuery: boolean;
+  cacheSetCookie: boolean;
+  warmConcurrency: number;
 }
 
 export type OptionName = keyof CdnConfig;
@@ -64,5 +71,33 @@ export const OPTION_SPECS: Record<OptionName, OptionSpec> = {
   upstreamTimeout: {
     key: 'upstreamTimeout', flags: '--upstream-timeout <seconds>', description: 'give up on a node that sends no response for this long',
     env: 'CDN_UPSTREAM_TIMEOUT', parse: integerIn(1, 3600), default: 30,
+  },
+  cacheMaxBytes: {
+    key: 'cacheMaxBytes', flags: '--cache-max-bytes <size>', description: 'memory cache size per edge, e.g. 256MiB',
+    env: 'CDN_CACHE_MAX_BYTES', parse: byteSize(1024, 2 ** 45), default: 256 * 1024 * 1024,
+  },
+  cacheMaxObject: {
+    key: 'cacheMaxObject', flags: '--cache-max-object <size>', description: 'largest cached object; larger ones stream through, e.g. 8MiB',
+    env: 'CDN_CACHE_MAX_OBJECT', parse: byteSize(1, 2 ** 32), default: 8 * 1024 * 1024,
+  },
+  cacheRedisUrl: {
+    key: 'cacheRedisUrl', flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset)',
+    env: 'CDN_CACHE_REDIS_URL', parse: redisUrl,
+  },
+  staleIfError: {
+    key: 'staleIfError', flags: '--stale-if-error <seconds>', description: 'serve a stale copy this long when the node fails, for answers that do not say',
+    env: 'CDN_STALE_IF_ERROR', parse: integerIn(0, 31536000), default: 0,
+  },
+  cacheSortQuery: {
+    key: 'cacheSortQuery', flags: '--cache-sort-query', description: 'sort query parameters in cache keys (?b=1&a=2 and ?a=2&b=1 share one entry)',
+    env: 'CDN_CACHE_SORT_QUERY', default: false, switch: true,
+  },
+  cacheSetCookie: {
+    key: 'cacheSetCookie', flags: '--cache-set-cookie', description: 'store answers that carry Set-Cookie (the cookie is never stored)',
+    env: 'CDN_CACHE_SET_COOKIE', default: false, switch: true,
+  },
+  warmConcurrency: {
+    key: 'warmConcurrency', flags: '--warm-concurrency <n>', description: 'cache-warming requests in flight per node, per edge',
+    env: 'CDN_WARM_CONCURRENCY', parse: integerIn(1, 256), default: 4,
   },
 };

@@ -41,3 +41,23 @@ describe('InProcessBus', () => {
     expect(seen).toEqual([[EDGE_EVENTS.report, report]]);
   });
 });
+
+describe('InProcessBus cache commands', () => {
+  it('broadcasts each command to every subscriber on a microtask, until it unsubscribes', async () => {
+    const bus = new InProcessBus();
+    const a: string[] = [];
+    const b: string[] = [];
+    bus.cacheCommands.subscribe((c) => a.push(c.type));
+    const stopB = bus.cacheCommands.subscribe((c) => b.push(c.type));
+    bus.cacheCommands.publish({ type: 'warm', operationId: 'op-1', urls: ['/cdn/a'], issuedAt: 1 });
+    expect(a).toEqual([]); // not in the publisher's stack
+    await Promise.resolve();
+    expect(a).toEqual(['warm']);
+    expect(b).toEqual(['warm']);
+    stopB();
+    bus.cacheCommands.publish({ type: 'invalidate', targets: ['/cdn/a'], fromEdge: 'edge-a', issuedAt: 2 });
+    await Promise.resolve();
+    expect(a).toEqual(['warm', 'invalidate']);
+    expect(b).toEqual(['warm']);
+  });
+});

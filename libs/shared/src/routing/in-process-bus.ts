@@ -1,3 +1,4 @@
+import type { CacheCommand, CacheCommandBus } from '../cache/cache-commands';
 import type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, RoutingSource, RoutingStore } from './routing-bus';
 import { buildRoutingTable, checkRouteNode, checkRoutingSettings, DEFAULT_ROUTING_SETTINGS, RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
@@ -15,6 +16,7 @@ export class InProcessBus {
   private table: RoutingTable = buildRoutingTable(0, [], DEFAULT_ROUTING_SETTINGS);
   private readonly tableListeners = new Set<TableListener>();
   private readonly eventListeners = new Set<EventListener>();
+  private readonly commandHandlers = new Set<(command: CacheCommand) => void>();
 
   readonly store: RoutingStore = {
     putNode: async (node) => this.commit(() => this.nodes.set(node.id, checkRouteNode(node))),
@@ -33,6 +35,20 @@ export class InProcessBus {
   readonly events: EdgeEventPublisher = {
     publish: (event, data) => {
       for (const listener of this.eventListeners) queueMicrotask(() => listener(event, data));
+    },
+    close: async () => undefined,
+  };
+
+  /** Cache commands, broadcast to every subscriber (the publisher's own included, as on NATS). */
+  readonly cacheCommands: CacheCommandBus = {
+    publish: (command) => {
+      for (const handler of this.commandHandlers) queueMicrotask(() => handler(command));
+    },
+    subscribe: (handler) => {
+      // Wrapped so the same handler can subscribe twice and unsubscribe each independently.
+      const wrapped = (command: CacheCommand) => handler(command);
+      this.commandHandlers.add(wrapped);
+      return () => this.commandHandlers.delete(wrapped);
     },
     close: async () => undefined,
   };

@@ -1,3 +1,4 @@
+import type { CacheReceipt } from '../cache/cache-commands';
 import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
 /** The control plane's side of the routing state: it writes whole, checked entries. */
@@ -34,10 +35,13 @@ export interface EdgeReport {
 /** Subjects (NATS) or event names (in-process) of messages from edges to the control plane. */
 export const EDGE_EVENTS = {
   report: 'cdn.edge.report',
+  /** An edge's answer to a cache purge or warm. */
+  receipt: 'cdn.cache.receipt',
 } as const;
 
 export interface EdgeEventMap {
   [EDGE_EVENTS.report]: EdgeReport;
+  [EDGE_EVENTS.receipt]: CacheReceipt;
 }
 
 export type EdgeEventName = keyof EdgeEventMap;

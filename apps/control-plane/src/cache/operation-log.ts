@@ -1,0 +1,48 @@
+import type { CacheOperation } from './cache-operation';
+
+/** How long an operation can be looked up after it was created. */
+export const OPERATION_TTL_MS = 60 * 60_000;
+/** Most operations kept: a script purging in a loop must not grow the control plane's memory without bound. */
+export const MAX_OPERATIONS = 10_000;
+
+/** Recent cache operations by id, oldest first; expired ones go on every access (no timer to stop). */
+export class OperationLog {
+  private readonly operations = new Map<string, CacheOperation>();
+
+  constructor(
+    private readonly clock: () => number,
+    private readonly ttlMs = OPERATION_TTL_MS,
+    private readonly max = MAX_OPERATIONS,
+  ) {}
+
+  add(operation: CacheOperation): void {
+    this.prune();
+    this.operations.set(operation.id, operation);
+    // Insertion order is creation order, so the first keys are the oldest.
+    for (const id of this.operations.keys()) {
+      if (this.operations.size <= this.max) break;
+      this.operations.delete(id);
+    }
+  }
+
+  get(id: string): CacheOperation | undefined {
+    this.prune();
+    return this.operations.get(id);
+  }
+
+  /** Operations still waiting for receipts. */
+  pendingCount(): number {
+    this.prune();
+    let pending = 0;
+    for (const operation of this.operations.values()) if (operation.completedAt === null) pending++;
+    return pending;
+  }
+
+  private prune(): void {
+    const oldest = this.clock() - this.ttlMs;
+    for (const [id, operation] of this.operations) {
+      if (operation.createdAt > oldest) break;
+      this.operations.delete(id);
+    }
+  }
+}

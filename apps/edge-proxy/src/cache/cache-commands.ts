@@ -1,0 +1,103 @@
+import type { CacheCommand, CacheReceipt, Logger } from '@cdn/shared';
+import type { EdgeMetrics } from '../observability/edge-metrics';
+import type { RoutingState } from '../routing/routing-state';
+import type { CacheFiller } from './cache-filler';
+import { primaryKey } from './http-semantics';
+import type { TieredCache } from './store/tiered-cache';
+
+export interface CacheCommandHandlerOptions {
+  edgeId: string;
+  cache: TieredCache;
+  filler: CacheFiller;
+  sortQuery: boolean;
+  /** Cache-warming requests in flight per node. */
+  warmConcurrency: number;
+  routing: () => RoutingState | undefined;
+  sendReceipt: (receipt: CacheReceipt) => void;
+  metrics: EdgeMetrics;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+}
+
+/**
+ * Carries out the cache commands every edge receives: purges (this edge's memory tier, and the shared tier
+ * when it is the edge named for it), warming, and invalidations from other edges. Purges and warms end
+ * with a receipt to the control plane.
+ */
+export function createCacheCommandHandler(options: CacheCommandHandlerOptions): (command: CacheCommand) => void {
+  const { edgeId, cache, logger, metrics, now } = options;
+  const key = (target: string) => primaryKey(target, { sortQuery: options.sortQuery });
+
+  async function purge(command: Extract<CacheCommand, { type: 'purge' }>): Promise<CacheReceipt> {
+    const match = { urls: command.urls.map(key), prefixes: command.prefixes, tags: command.tags };
+    const errors: string[] = [];
+    let affected = cache.purgeMemory(match, command.soft, now());
+    if (command.sharedTierBy === edgeId && cache.shared) {
+      try {
+        affected += await cache.purgeShared(match, command.soft, now());
+      } catch (err) {
+        errors.push(`shared tier not purged: ${(err as Error).message}`);
+      }
+    }
+    metrics.purgedEntries.inc(affected);
+    logger.info(`Cache purge ${command.operationId}: ${affected} entries ${command.soft ? 'marked stale' : 'removed'}${errors.length ? `; ${errors.join('; ')}` : ''}`);
+    return { operationId: command.operationId, edgeId, applied: true, entriesAffected: affected, errors, finishedAt: now() };
+  }
+
+  async function warm(command: Extract<CacheCommand, { type: 'warm' }>): Promise<CacheReceipt> {
+    const state = options.routing();
+    const receipt = (entriesAffected: number, errors: string[], applied = true): CacheReceipt => ({ operationId: command.operationId, edgeId, applied, entriesAffected, errors, finishedAt: now() });
+    if (state === undefined) return receipt(0, ['no routing table yet'], false);
+    const errors: string[] = [];
+    let warmed = 0;
+    // One queue per node, each drained by at most warmConcurrency workers, so warming cannot flatten an origin.
+    const queues = new Map<string, string[]>();
+    const random = options.random;
+    for (const target of command.urls) {
+      const node = state.select(undefined, random);
+      if (node === undefined) {
+        errors.push(`GET ${target}: no active node`);
+        continue;
+      }
+      const queue = queues.get(node.id) ?? [];
+      queue.push(target);
+      queues.set(node.id, queue);
+    }
+    const worker = async (nodeId: string, queue: string[]) => {
+      for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
+        try {
+          const result = await options.filler.fill({ state, target, primary: key(target), requestHeaders: {}, nodeId });
+          if (result === 'stored' || result === 'refreshed') warmed += 1;
+          else errors.push(`GET ${target}: the answer may not be cached`);
+          metrics.warmFetches.inc({ result });
+        } catch (err) {
+          metrics.warmFetches.inc({ result: 'error' });
+          errors.push(`GET ${target}: ${(err as Error).message}`);
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (const [nodeId, queue] of queues) {
+      for (let i = 0; i < Math.min(options.warmConcurrency, queue.length); i++) workers.push(worker(nodeId, queue));
+    }
+    await Promise.all(workers);
+    logger.info(`Cache warm ${command.operationId}: ${warmed} of ${command.urls.length} URLs cached${errors.length ? `, ${errors.length} failed` : ''}`);
+    return receipt(warmed, errors);
+  }
+
+  return (command) => {
+    if (command.type === 'invalidate') {
+      if (command.fromEdge === edgeId) return;
+      const count = cache.memory.deletePrimaries(command.targets);
+      metrics.invalidations.inc({ source: 'remote' });
+      logger.debug(`Invalidated ${command.targets.join(' ')} at the request of edge ${command.fromEdge} (${count} entries)`);
+      return;
+    }
+    const run = command.type === 'purge' ? purge(command) : warm(command);
+    run.then(options.sendReceipt, (err: unknown) => {
+      logger.error({ err }, `Cache ${command.type} ${command.operationId} failed`);
+      options.sendReceipt({ operationId: command.operationId, edgeId, applied: false, entriesAffected: 0, errors: [(err as Error).message], finishedAt: now() });
+    });
+  };
+}

@@ -1,0 +1,18 @@
+export { parseCacheControl, deltaSeconds, parseDeltaSeconds, MAX_DELTA_SECONDS } from './cache-control';
+export type { Directives } from './cache-control';
+export { requestPolicy } from './request-policy';
+export type { RequestPolicy } from './request-policy';
+export { decideStorage, explicitFreshness, initialAge, varyNames, purgeTags, CACHEABLE_BY_DEFAULT } from './storability';
+export type { StoreOptions, StoreDecision, StoreMeta, NotStoredReason } from './storability';
+export { toStoredHeaders } from './stored-headers';
+export { currentAge, ageHeader, staleness, usability, usableOnError, retentionMs, REVALIDATION_MARGIN_SECONDS } from './freshness';
+export type { Usability } from './freshness';
+export { evaluateClientConditional, revalidationHeaders, notModifiedHeaders, freshenWithNotModified } from './conditional';
+export { evaluateRange, evaluateByteRange } from './range';
+export type { RangeDecision } from './range';
+export { invalidatedTargets } from './invalidation';
+export { primaryKey } from './cache-key';
+export { parseHttpDate, formatHttpDate } from './http-date';
+export { headerValue, flatHeader, flatToHeaders } from './header-values';
+export { opaqueTag, isStrongTag, listMatchesWeakly } from './entity-tags';
+export { secondaryKey } from './vary';

@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CacheOutcome } from '../observability/access-log';
+import { ageHeader, evaluateClientConditional, evaluateRange, notModifiedHeaders } from './http-semantics';
+import type { CacheEntry } from './store/cache-entry';
+
+/**
+ * Answers a client from a stored entry: 304 to a matching conditional request, 206/416 to a Range
+ * request on the full object, headers only to HEAD, else the whole answer. The entry is not copied:
+ * headers and body are written as they are stored.
+ */
+export function serveEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
+  const method = req.method ?? 'GET';
+  const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId];
+
+  if (entry.status === 200 && evaluateClientConditional(method, req.headers, entry) === 'not-modified') {
+    res.writeHead(304, [...notModifiedHeaders(entry), ...edgeHeaders]);
+    res.end();
+    return;
+  }
+
+  const size = entry.body.length;
+  const range = entry.status === 200 && req.headers.range !== undefined ? evaluateRange(req.headers, size, entry) : { kind: 'full' as const };
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, ['Content-Range', `bytes */${size}`, 'Content-Length', '0', ...edgeHeaders]);
+    res.end();
+    return;
+  }
+  if (range.kind === 'partial') {
+    const length = range.end - range.start + 1;
+    res.writeHead(206, [...entry.headers, 'Content-Range', `bytes ${range.start}-${range.end}/${size}`, 'Content-Length', String(length), ...edgeHeaders] as string[]);
+    res.end(method === 'HEAD' ? undefined : entry.body.subarray(range.start, range.end + 1));
+    return;
+  }
+  res.writeHead(entry.status, [...entry.headers, 'Content-Length', String(size), ...edgeHeaders] as string[]);
+  res.end(method === 'HEAD' ? undefined : entry.body);
+}

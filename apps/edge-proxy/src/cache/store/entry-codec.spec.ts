@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CacheEntry } from './cache-entry';
+import { decodeEntry, encodeEntry, ENTRY_FORMAT_VERSION } from './entry-codec';
+
+function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
+  return {
+    status: 203,
+    headers: ['content-type', 'text/plain; charset=utf-8', 'x-title', 'Zürich — 東京 🚀', 'etag', '"v1"'],
+    body: randomBytes(64 * 1024),
+    nodeId: 'node-ü',
+    requestTime: 1_700_000_000_123,
+    responseTime: 1_700_000_000_456,
+    initialAge: 7,
+    freshnessLifetime: 600,
+    staleWhileRevalidate: 30,
+    staleIfError: 86_400,
+    mustRevalidate: true,
+    noCache: false,
+    etag: '"v1"',
+    lastModified: 'Tue, 01 Jul 2025 10:00:00 GMT',
+    tags: ['product-1', 'catégorie'],
+    vary: ['accept-encoding', 'accept-language'],
+    invalidatedAt: 1_700_000_100_000,
+    ...overrides,
+  };
+}
+
+describe('entry codec', () => {
+  it('round-trips every field and the body byte for byte', () => {
+    const original = entry();
+    const decoded = decodeEntry(encodeEntry(original));
+    expect(decoded).toEqual(original);
+    expect(decoded!.body.equals(original.body)).toBe(true);
+  });
+
+  it('keeps absent validators and invalidation absent', () => {
+    const decoded = decodeEntry(encodeEntry(entry({ etag: undefined, lastModified: undefined, invalidatedAt: undefined })))!;
+    expect(decoded.etag).toBeUndefined();
+    expect(decoded.lastModified).toBeUndefined();
+    expect(decoded.invalidatedAt).toBeUndefined();
+  });
+
+  it('round-trips an empty body', () => {
+    expect(decodeEntry(encodeEntry(entry({ body: Buffer.alloc(0) })))!.body.length).toBe(0);
+  });
+
+  it('frames the body without inflation: the frame is the body plus a small header', () => {
+    const body = randomBytes(1024 * 1024);
+    const frame = encodeEntry(entry({ body }));
+    expect(frame[0]).toBe(ENTRY_FORMAT_VERSION);
+    expect(frame.length - body.length).toBeLessThan(1024);
+    expect(frame.subarray(frame.length - body.length).equals(body)).toBe(true);
+  });
+
+  it('reads an unknown version as undefined', () => {
+    const frame = encodeEntry(entry());
+    frame[0] = ENTRY_FORMAT_VERSION + 1;
+    expect(decodeEntry(frame)).toBeUndefined();
+  });
+
+  it('reads damaged frames as undefined without throwing', () => {
+    const frame = encodeEntry(entry());
+    const corruptJson = Buffer.from(frame);
+    corruptJson[6] = 0x7b; // '{' inside the JSON
+    const wrongLength = Buffer.from(frame);
+    wrongLength.writeUInt32BE(frame.length, 1);
+    const wrongShape = Buffer.concat([Buffer.from([ENTRY_FORMAT_VERSION, 0, 0, 0, 13]), Buffer.from('{"status":"x"}').subarray(0, 13)]);
+    for (const damaged of [Buffer.alloc(0), Buffer.from([1, 0]), frame.subarray(0, 20), corruptJson, wrongLength, wrongShape, Buffer.from('not a frame at all')]) {
+      expect(decodeEntry(damaged)).toBeUndefined();
+    }
+  });
+});

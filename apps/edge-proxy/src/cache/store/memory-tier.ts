@@ -1,0 +1,123 @@
+import { LRUCache } from 'lru-cache';
+import { entrySize, type CacheEntry } from './cache-entry';
+import { isEmptyPurge, matchesPurge, type PurgeMatch } from './purge-match';
+import { primaryOf } from './variant-key';
+
+/** L1: this edge's entries in memory, synchronous so the hit path never awaits. */
+export interface MemoryTier {
+  get(key: string): CacheEntry | undefined;
+  /** Stores for at most ttlMs; false when over the per-object limit or ttlMs <= 0. */
+  set(key: string, entry: CacheEntry, ttlMs: number): boolean;
+  delete(key: string): boolean;
+  /** The vary header names last seen for a primary key (kept beside the entries; undefined when unknown). */
+  varyOf(primary: string): readonly string[] | undefined;
+  setVary(primary: string, vary: readonly string[]): void;
+  /** Deletes every variant of each primary key; returns how many entries went. */
+  deletePrimaries(primaries: readonly string[]): number;
+  /** Hard purge deletes matching entries; soft purge sets invalidatedAt = now on them. Returns the count affected. */
+  purge(match: PurgeMatch, soft: boolean, now: number): number;
+  clear(): void;
+  readonly entries: number;
+  readonly bytes: number;
+  readonly maxEntryBytes: number;
+}
+
+export interface MemoryTierOptions {
+  maxBytes: number;
+  maxEntryBytes: number;
+  /** Clock in ms (tests pass a fake one). */
+  now?: () => number;
+  /** How many primary keys' vary lists are remembered; default 100 000. */
+  maxVaryMemos?: number;
+}
+
+export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
+  const { maxEntryBytes } = options;
+  // primary → its variant keys, so invalidating a URL after a POST does not walk the whole cache.
+  const variants = new Map<string, Set<string>>();
+  const forget = (key: string) => {
+    const primary = primaryOf(key);
+    const keys = variants.get(primary);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) variants.delete(primary);
+  };
+  const lru = new LRUCache<string, CacheEntry>({
+    maxSize: options.maxBytes,
+    maxEntrySize: maxEntryBytes,
+    sizeCalculation: (entry) => Math.max(1, entrySize(entry)),
+    // Resolve time on every check: an injected clock must be read, not a value cached for a millisecond.
+    ttlResolution: 0,
+    perf: options.now ? { now: options.now } : undefined,
+    // A replaced value keeps its key; every other way out (evict, expire, delete) leaves the index too.
+    dispose: (_entry, key, reason) => {
+      if (reason !== 'set') forget(key);
+    },
+  });
+  // Bounded on its own: a vary memo may outlive its entries (that is its point) but must not grow without end.
+  const varyMemos = new LRUCache<string, readonly string[]>({ max: options.maxVaryMemos ?? 100_000 });
+
+  const remember = (key: string) => {
+    const primary = primaryOf(key);
+    let keys = variants.get(primary);
+    if (!keys) variants.set(primary, (keys = new Set()));
+    keys.add(key);
+  };
+
+  return {
+    get: (key) => lru.get(key),
+    set: (key, entry, ttlMs) => {
+      if (!(ttlMs > 0) || entrySize(entry) > maxEntryBytes) return false;
+      lru.set(key, entry, { ttl: ttlMs });
+      if (!lru.has(key)) return false;
+      remember(key);
+      return true;
+    },
+    delete: (key) => lru.delete(key),
+    varyOf: (primary) => varyMemos.get(primary),
+    setVary: (primary, vary) => {
+      varyMemos.set(primary, [...vary]);
+    },
+    deletePrimaries: (primaries) => {
+      let deleted = 0;
+      for (const primary of primaries) {
+        for (const key of [...(variants.get(primary) ?? [])]) if (lru.delete(key)) deleted++;
+      }
+      return deleted;
+    },
+    purge: (match, soft, now) => {
+      if (isEmptyPurge(match)) return 0;
+      // A walk over every key: purges are admin operations, and a walk cannot drift out of step like an index can.
+      const hits: string[] = [];
+      for (const [key, entry] of lru.entries()) if (matchesPurge(key, entry, match)) hits.push(key);
+      let affected = 0;
+      for (const key of hits) {
+        if (!soft) {
+          if (lru.delete(key)) affected++;
+          continue;
+        }
+        const entry = lru.peek(key);
+        if (!entry) continue;
+        affected++;
+        // Already invalidated earlier: it has been stale since then, keep the earlier moment.
+        if (entry.invalidatedAt !== undefined && entry.invalidatedAt <= now) continue;
+        // A copy, not a mutation: a response being written from the old object is left as it was.
+        const remaining = lru.getRemainingTTL(key);
+        if (remaining > 0) lru.set(key, { ...entry, invalidatedAt: now }, { ttl: remaining });
+      }
+      return affected;
+    },
+    clear: () => {
+      lru.clear();
+      variants.clear();
+      varyMemos.clear();
+    },
+    get entries() {
+      return lru.size;
+    },
+    get bytes() {
+      return lru.calculatedSize;
+    },
+    maxEntryBytes,
+  };
+}
