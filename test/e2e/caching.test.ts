@@ -284,6 +284,23 @@ describe('edge caching', () => {
     });
   });
 
+  it('serves stale within --stale-if-error when the node is down', async () => {
+    const doomed = await startOrigin('doomed', (_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=1' });
+      res.end('from a node about to die');
+    });
+    await post(`${controlPlane.url}/register_node`, { id: 'doomed', url: doomed.url, location: 'Doomed', capacity: 1 });
+    const where = { headers: { 'X-Client-Location': 'Doomed' } };
+    await eventually(async () => (await get(`${a.url}/cdn/doomed-file`, where)).headers.get('x-cdn-node') === 'doomed', 2_000);
+    await doomed.close();
+    await sleep(1_200);
+    const stale = await get(`${a.url}/cdn/doomed-file`, where);
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('x-cache')).toBe('STALE');
+    expect(stale.text).toBe('from a node about to die');
+    await request(`${controlPlane.url}/nodes/doomed`, { method: 'DELETE' });
+  });
+
   describe('purge and warm', () => {
     async function operation(id: string) {
       return eventually(async () => {

@@ -222,3 +222,53 @@ describe('seed API on the all-in-one server', () => {
     expect((await get(`${app.url}/cdn/anything`)).status).toBe(503);
   });
 });
+
+describe('cache management on the all-in-one server', () => {
+  let app: App;
+  let origin: Origin;
+
+  beforeAll(async () => {
+    origin = await startOrigin('origin');
+    app = await startApp('allInOne', []);
+    await post(`${app.url}/register_node`, { id: 'node1', url: origin.url, location: 'Beijing', capacity: 100 });
+    await eventually(async () => (await get(`${app.url}/edges`)).body.edges.length === 1);
+  });
+
+  afterAll(async () => {
+    await stopAll();
+    await origin.close();
+  });
+
+  async function completed(id: string) {
+    return eventually(async () => {
+      const { body } = await get(`${app.url}/operations/${id}`);
+      return body.complete ? body : undefined;
+    }, 3_000);
+  }
+
+  it('purges through the in-process bus with a receipt from the embedded edge', async () => {
+    await get(`${app.url}/cdn/page`);
+    expect((await get(`${app.url}/cdn/page`)).headers.get('x-cache')).toBe('HIT');
+    const accepted = await post(`${app.url}/cache/purge`, { urls: [`${app.url}/cdn/page`] });
+    expect(accepted.status).toBe(202);
+    const done = await completed(accepted.body.operation_id);
+    expect(done.receipts).toHaveLength(1);
+    expect(done.receipts[0]).toMatchObject({ applied: true, entries_affected: 1, errors: [] });
+    expect((await get(`${app.url}/cdn/page`)).headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('warms URLs so the first request is a hit', async () => {
+    const accepted = await post(`${app.url}/cache/warm`, { urls: ['/cdn/warm-a', '/warm-b'] });
+    const done = await completed(accepted.body.operation_id);
+    expect(done.receipts[0].entries_affected).toBe(2);
+    expect((await get(`${app.url}/cdn/warm-a`)).headers.get('x-cache')).toBe('HIT');
+    expect((await get(`${app.url}/cdn/warm-b`)).headers.get('x-cache')).toBe('HIT');
+  });
+
+  it('rejects a purge with nothing to purge, naming the fields', async () => {
+    const answer = await post(`${app.url}/cache/purge`, { urls: [] });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_request');
+    expect((await get(`${app.url}/operations/no-such-operation`)).body.error).toBe('operation_not_found');
+  });
+});
