@@ -5,7 +5,8 @@ import { Origin, startOrigin } from '../../../../test/support/origin';
 import { EdgeHarness, routeNode, startEdge } from '../../test/edge-harness';
 
 const BODY_BYTES = 200 * 1024 * 1024;
-const MAX_GROWTH = 64 * 1024 * 1024;
+// Half the body: a buffered body would exceed it; the client, origin and edge share this process, so allow slack.
+const MAX_GROWTH = 100 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 'z');
 
 let edge: EdgeHarness;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
 import type { CacheEntry } from '../store/cache-entry';
 import { ageHeader, currentAge, retentionMs, usability, usableOnError } from './freshness';
 import { requestPolicy } from './request-policy';
@@ -7,28 +8,8 @@ import { requestPolicy } from './request-policy';
 const T0 = 1_700_000_000_000;
 const at = (seconds: number): number => T0 + seconds * 1000;
 
-function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
-  return {
-    status: 200,
-    headers: [],
-    body: Buffer.from('x'),
-    nodeId: 'node-1',
-    requestTime: T0,
-    responseTime: T0,
-    initialAge: 0,
-    freshnessLifetime: 60,
-    staleWhileRevalidate: 0,
-    staleIfError: 0,
-    mustRevalidate: false,
-    noCache: false,
-    etag: undefined,
-    lastModified: undefined,
-    tags: [],
-    vary: [],
-    invalidatedAt: undefined,
-    ...overrides,
-  };
-}
+/** An entry that arrived at T0. */
+const entry = (overrides: Partial<CacheEntry> = {}): CacheEntry => cacheEntry({ requestTime: T0, responseTime: T0, ...overrides });
 
 const plain = requestPolicy('GET', {});
 const withCacheControl = (value: string) => requestPolicy('GET', { 'cache-control': value });

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
 import type { CacheEntry } from './cache-entry';
 import { decodeEntry, encodeEntry, ENTRY_FORMAT_VERSION } from './entry-codec';
 
+/** Every field but noCache away from the fixture's defaults, so a field the codec drops or mangles shows. */
 function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
-  return {
+  return cacheEntry({
     status: 203,
     headers: ['content-type', 'text/plain; charset=utf-8', 'x-title', 'Zürich — 東京 🚀', 'etag', '"v1"'],
     body: randomBytes(64 * 1024),
@@ -16,14 +18,13 @@ function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
     staleWhileRevalidate: 30,
     staleIfError: 86_400,
     mustRevalidate: true,
-    noCache: false,
     etag: '"v1"',
     lastModified: 'Tue, 01 Jul 2025 10:00:00 GMT',
     tags: ['product-1', 'catégorie'],
     vary: ['accept-encoding', 'accept-language'],
     invalidatedAt: 1_700_000_100_000,
     ...overrides,
-  };
+  });
 }
 
 describe('entry codec', () => {

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
 import { entrySize, type CacheEntry } from './cache-entry';
 import { createMemoryTier } from './memory-tier';
 import { variantKey } from './variant-key';
 
-function entry(bodyBytes = 100, tags: string[] = []): CacheEntry {
-  return {
-    status: 200,
-    headers: ['content-type', 'text/plain'],
-    body: Buffer.alloc(bodyBytes, 1),
-    nodeId: 'n1',
-    requestTime: 0,
-    responseTime: 0,
-    initialAge: 0,
-    freshnessLifetime: 60,
-    staleWhileRevalidate: 0,
-    staleIfError: 0,
-    mustRevalidate: false,
-    noCache: false,
-    etag: undefined,
-    lastModified: undefined,
-    tags,
-    vary: [],
-    invalidatedAt: undefined,
-  };
-}
+const entry = (bodyBytes = 100, tags: string[] = []): CacheEntry => cacheEntry({ body: Buffer.alloc(bodyBytes, 1), tags });
 
 function fakeClock(start = 1_000_000) {
   let time = start;

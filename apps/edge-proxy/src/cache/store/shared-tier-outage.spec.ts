@@ -3,28 +3,10 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, waitForPort } from '../../../../../test/support/ports';
 import { start, startRedis, stopAll, tempDir } from '../../../../../test/support/processes';
-import type { CacheEntry } from './cache-entry';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
 import { createSharedTier, type SharedFailure, type SharedTier } from './shared-tier';
 
-const entry: CacheEntry = {
-  status: 200,
-  headers: ['content-type', 'text/plain'],
-  body: Buffer.from('body'),
-  nodeId: 'node-1',
-  requestTime: 1_000,
-  responseTime: 1_010,
-  initialAge: 0,
-  freshnessLifetime: 60,
-  staleWhileRevalidate: 0,
-  staleIfError: 0,
-  mustRevalidate: false,
-  noCache: false,
-  etag: undefined,
-  lastModified: undefined,
-  tags: ['t'],
-  vary: [],
-  invalidatedAt: undefined,
-};
+const entry = cacheEntry({ tags: ['t'] });
 
 /** A tier whose log lines and failure reports the test can read. */
 function observedTier(url: string, timeoutMs = 50) {

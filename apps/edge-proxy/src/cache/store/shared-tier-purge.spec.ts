@@ -1,65 +1,24 @@
-import { createClient } from '@redis/client';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../../../test/support/ports';
-import { startRedis, stopAll } from '../../../../../test/support/processes';
-import type { CacheEntry } from './cache-entry';
-import { createSharedTier, type SharedTier } from './shared-tier';
-
-function entry(tags: string[] = []): CacheEntry {
-  return {
-    status: 200,
-    headers: ['content-type', 'text/plain'],
-    body: Buffer.from('body'),
-    nodeId: 'node-1',
-    requestTime: 1_000,
-    responseTime: 1_010,
-    initialAge: 0,
-    freshnessLifetime: 60,
-    staleWhileRevalidate: 0,
-    staleIfError: 0,
-    mustRevalidate: false,
-    noCache: false,
-    etag: undefined,
-    lastModified: undefined,
-    tags,
-    vary: [],
-    invalidatedAt: undefined,
-  };
-}
+import { cacheEntry } from '../../../test/cache-entry-fixture';
+import { useRedis } from '../../../test/redis-fixture';
 
 const none = { urls: [], prefixes: [], tags: [] };
-const logger = pino({ level: 'silent' });
-let redis: Awaited<ReturnType<typeof startRedis>>;
-let raw: ReturnType<typeof createClient>;
-const tiers: SharedTier[] = [];
+const redis = useRedis();
 let namespaces = 0;
 
 /** Two edges sharing one Redis namespace, each having written half of the entries. */
 async function twoEdges() {
   const namespace = `p${++namespaces}`;
-  const [a, b] = [createSharedTier({ url: redis.url, logger, namespace }), createSharedTier({ url: redis.url, logger, namespace })];
-  tiers.push(a, b);
+  const [a, b] = [redis.sharedTier(namespace), redis.sharedTier(namespace)];
   await eventually(() => a.available && b.available, 5_000);
-  await a.set('site/img/a.png', entry(['images']), 60_000);
-  await b.set('site/img/b.png\u0000gzip', entry(['images', 'product-1']), 60_000);
-  await b.set('site/img/b.png\u0000br', entry(['images', 'product-1']), 60_000);
-  await a.set('site/css/c.css', entry(['product-1']), 60_000);
-  await b.set('site/index.html', entry(), 60_000);
+  await a.set('site/img/a.png', cacheEntry({ tags: ['images'] }), 60_000);
+  await b.set('site/img/b.png\u0000gzip', cacheEntry({ tags: ['images', 'product-1'] }), 60_000);
+  await b.set('site/img/b.png\u0000br', cacheEntry({ tags: ['images', 'product-1'] }), 60_000);
+  await a.set('site/css/c.css', cacheEntry({ tags: ['product-1'] }), 60_000);
+  await b.set('site/index.html', cacheEntry(), 60_000);
   return { a, b, namespace };
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-  raw = createClient({ url: redis.url });
-  await raw.connect();
-});
-
-afterAll(async () => {
-  await Promise.all(tiers.map((tier) => tier.close()));
-  await raw?.close();
-  await stopAll();
-});
 
 describe('shared tier purge', () => {
   it('hard purge by url deletes every variant, whichever edge wrote it', async () => {
@@ -74,7 +33,7 @@ describe('shared tier purge', () => {
     expect(await b.purge({ ...none, tags: ['product-1'] }, false, 5_000)).toBe(3);
     expect(await a.get('site/css/c.css')).toBeUndefined();
     expect(await a.get('site/img/a.png')).toBeDefined();
-    expect(await raw.exists(`${namespace}:tag:product-1`)).toBe(0);
+    expect(await redis.raw.exists(`${namespace}:tag:product-1`)).toBe(0);
     expect(await a.purge({ ...none, tags: ['product-1'] }, false, 5_000)).toBe(0);
   });
 
@@ -99,7 +58,7 @@ describe('shared tier purge', () => {
       expect(read?.body.toString()).toBe('body');
     }
     expect((await b.get('site/index.html'))?.invalidatedAt).toBeUndefined();
-    expect(await raw.pTTL(`${namespace}:entry:site/img/a.png`)).toBeGreaterThan(55_000);
+    expect(await redis.raw.pTTL(`${namespace}:entry:site/img/a.png`)).toBeGreaterThan(55_000);
     // The entries stay findable by tag and url after a soft purge.
     expect(await b.purge({ ...none, urls: ['site/img/b.png'] }, false, 8_000)).toBe(2);
   });
@@ -113,10 +72,10 @@ describe('shared tier purge', () => {
 
   it('matches a prefix with glob characters literally', async () => {
     const { a, b } = await twoEdges();
-    await a.set('site/[1]*/a', entry(), 60_000);
-    await a.set('site/1x/a', entry(), 60_000);
-    await a.set('site/[1]?/b', entry(), 60_000);
-    await a.set('site/\\/c', entry(), 60_000);
+    await a.set('site/[1]*/a', cacheEntry(), 60_000);
+    await a.set('site/1x/a', cacheEntry(), 60_000);
+    await a.set('site/[1]?/b', cacheEntry(), 60_000);
+    await a.set('site/\\/c', cacheEntry(), 60_000);
     expect(await b.purge({ ...none, prefixes: ['site/[1]*'] }, false, 5_000)).toBe(1);
     expect(await a.get('site/1x/a')).toBeDefined();
     expect(await a.get('site/[1]?/b')).toBeDefined();
@@ -127,7 +86,7 @@ describe('shared tier purge', () => {
   it('scans past one batch for a large prefix purge', async () => {
     const { a, b } = await twoEdges();
     for (let i = 0; i < 2_500; i += 250) {
-      await Promise.all(Array.from({ length: 250 }, (_, j) => a.set(`site/many/${i + j}`, entry(), 60_000)));
+      await Promise.all(Array.from({ length: 250 }, (_, j) => a.set(`site/many/${i + j}`, cacheEntry(), 60_000)));
     }
     expect(await b.purge({ ...none, prefixes: ['site/many/'] }, true, 9_000)).toBe(2_500);
     expect((await a.get('site/many/2499'))?.invalidatedAt).toBe(9_000);

@@ -1,64 +1,30 @@
-import { createClient } from '@redis/client';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../../../test/support/ports';
-import { startRedis, stopAll } from '../../../../../test/support/processes';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
+import { useRedis } from '../../../test/redis-fixture';
 import type { CacheEntry } from './cache-entry';
 import { encodeEntry } from './entry-codec';
-import { createSharedTier, type SharedTier } from './shared-tier';
 
+/** Non-ASCII header values and non-zero stale windows, so the Redis round trip carries them. */
 function entry(body: Buffer = Buffer.from('hello'), tags: string[] = []): CacheEntry {
-  return {
-    status: 200,
+  return cacheEntry({
     headers: ['content-type', 'application/octet-stream', 'x-note', 'Grüße 🚀'],
     body,
-    nodeId: 'node-1',
-    requestTime: 1_000,
-    responseTime: 1_010,
-    initialAge: 0,
-    freshnessLifetime: 60,
     staleWhileRevalidate: 10,
     staleIfError: 100,
-    mustRevalidate: false,
-    noCache: false,
     etag: '"e1"',
-    lastModified: undefined,
     tags,
-    vary: [],
-    invalidatedAt: undefined,
-  };
+  });
 }
 
-const logger = pino({ level: 'silent' });
-let redis: Awaited<ReturnType<typeof startRedis>>;
-let raw: ReturnType<typeof createClient>;
-const tiers: SharedTier[] = [];
+const redis = useRedis();
 let namespaces = 0;
-
-async function connectedTier(namespace = `t${++namespaces}`): Promise<SharedTier> {
-  const tier = createSharedTier({ url: redis.url, logger, namespace });
-  tiers.push(tier);
-  await eventually(() => tier.available, 5_000);
-  return tier;
-}
-
-beforeAll(async () => {
-  redis = await startRedis();
-  raw = createClient({ url: redis.url });
-  await raw.connect();
-});
-
-afterAll(async () => {
-  await Promise.all(tiers.map((tier) => tier.close()));
-  await raw?.close();
-  await stopAll();
-});
+const connectedTier = (namespace = `t${++namespaces}`) => redis.connectedTier(namespace);
 
 describe('shared tier', () => {
   it('starts unavailable without blocking, and connects by itself', async () => {
-    const tier = createSharedTier({ url: redis.url, logger, namespace: 'start' });
-    tiers.push(tier);
+    const tier = redis.sharedTier('start');
     expect(tier.available).toBe(false);
     expect(await tier.get('a')).toBeUndefined();
     await eventually(() => tier.available, 5_000);
@@ -74,11 +40,11 @@ describe('shared tier', () => {
     expect(read!.body.equals(body)).toBe(true);
     expect(read!.headers).toEqual(entry().headers);
 
-    const stored = await raw.strLen('big:entry:site/big.bin');
-    const memory = Number(await raw.sendCommand(['MEMORY', 'USAGE', 'big:entry:site/big.bin']));
+    const stored = await redis.raw.strLen('big:entry:site/big.bin');
+    const memory = Number(await redis.raw.sendCommand(['MEMORY', 'USAGE', 'big:entry:site/big.bin']));
     // The same bytes written bare, to tell framing overhead from jemalloc's size classes.
-    await raw.set('big:control', body);
-    const control = Number(await raw.sendCommand(['MEMORY', 'USAGE', 'big:control']));
+    await redis.raw.set('big:control', body);
+    const control = Number(await redis.raw.sendCommand(['MEMORY', 'USAGE', 'big:control']));
     const overhead = (stored - body.length) / body.length;
     console.log(
       `[L2 storage] body ${body.length} B, STRLEN ${stored} B (+${stored - body.length} B, ${(overhead * 100).toFixed(3)} %), ` +
@@ -92,13 +58,13 @@ describe('shared tier', () => {
     const tier = await connectedTier('ttl');
     await tier.set('site/a', entry(Buffer.from('a'), ['t1']), 5_000);
     await tier.set('site/b', entry(Buffer.from('b'), ['t1']), 60_000);
-    const entryTtl = await raw.pTTL('ttl:entry:site/a');
+    const entryTtl = await redis.raw.pTTL('ttl:entry:site/a');
     expect(entryTtl).toBeGreaterThan(4_000);
     expect(entryTtl).toBeLessThanOrEqual(5_000);
-    expect(await raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
-    expect(await raw.pTTL('ttl:variants:site/a')).toBeGreaterThan(4_000);
+    expect(await redis.raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
+    expect(await redis.raw.pTTL('ttl:variants:site/a')).toBeGreaterThan(4_000);
     await tier.set('site/a', entry(Buffer.from('a'), ['t1']), 1_000); // a shorter entry does not shorten the index
-    expect(await raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
+    expect(await redis.raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
   });
 
   it('reports the remaining ttl with a hit', async () => {
@@ -112,14 +78,14 @@ describe('shared tier', () => {
   it('misses on absent keys and on frames it cannot read', async () => {
     const tier = await connectedTier('bad');
     expect(await tier.get('absent')).toBeUndefined();
-    await raw.set('bad:entry:garbage', 'this is not a frame');
+    await redis.raw.set('bad:entry:garbage', 'this is not a frame');
     expect(await tier.get('garbage')).toBeUndefined();
   });
 
   it('stores nothing for a ttl of zero', async () => {
     const tier = await connectedTier('zero');
     await tier.set('k', entry(), 0);
-    expect(await raw.exists('zero:entry:k')).toBe(0);
+    expect(await redis.raw.exists('zero:entry:k')).toBe(0);
   });
 
   it('shares vary names between edges', async () => {
@@ -127,7 +93,7 @@ describe('shared tier', () => {
     expect(await b.getVary('site/a')).toBeUndefined();
     await a.setVary('site/a', ['accept-encoding', 'accept-language'], 60_000);
     expect(await b.getVary('site/a')).toEqual(['accept-encoding', 'accept-language']);
-    expect(await raw.pTTL('vary:vary:site/a')).toBeGreaterThan(59_000);
+    expect(await redis.raw.pTTL('vary:vary:site/a')).toBeGreaterThan(59_000);
   });
 
   it('deletes every variant of a primary key, whichever edge wrote them', async () => {

@@ -1,68 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../../../test/support/ports';
-import { startRedis, stopAll } from '../../../../../test/support/processes';
-import type { CacheEntry } from './cache-entry';
+import { cacheEntry } from '../../../test/cache-entry-fixture';
+import { useRedis } from '../../../test/redis-fixture';
 import { createMemoryTier } from './memory-tier';
-import { createSharedTier, type SharedTier } from './shared-tier';
 import { createTieredCache, type TieredCache } from './tiered-cache';
 
-function entry(body: Buffer = Buffer.from('body'), tags: string[] = []): CacheEntry {
-  return {
-    status: 200,
-    headers: ['content-type', 'text/plain'],
-    body,
-    nodeId: 'node-1',
-    requestTime: 1_000,
-    responseTime: 1_010,
-    initialAge: 0,
-    freshnessLifetime: 60,
-    staleWhileRevalidate: 0,
-    staleIfError: 0,
-    mustRevalidate: false,
-    noCache: false,
-    etag: undefined,
-    lastModified: undefined,
-    tags,
-    vary: [],
-    invalidatedAt: undefined,
-  };
-}
 
-const logger = pino({ level: 'silent' });
-let redis: Awaited<ReturnType<typeof startRedis>>;
-const caches: TieredCache[] = [];
+const redis = useRedis();
 let namespaces = 0;
 
 /** Two edges: each its own memory, one shared Redis namespace. */
 async function twoEdges(): Promise<[TieredCache, TieredCache]> {
   const namespace = `tc${++namespaces}`;
   const edge = async () => {
-    const shared: SharedTier = createSharedTier({ url: redis.url, logger, namespace });
-    await eventually(() => shared.available, 5_000);
-    const cache = createTieredCache({ memory: createMemoryTier({ maxBytes: 64 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024 }), shared, now: Date.now });
-    caches.push(cache);
-    return cache;
+    const shared = await redis.connectedTier(namespace);
+    return redis.closeAfterAll(createTieredCache({ memory: createMemoryTier({ maxBytes: 64 * 1024 * 1024, maxEntryBytes: 8 * 1024 * 1024 }), shared, now: Date.now }));
   };
   return [await edge(), await edge()];
 }
 
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await Promise.all(caches.map((cache) => cache.close()));
-  await stopAll();
-});
-
 describe('tiered cache', () => {
   it('serves an entry from L1, else from L2, and an L2 hit fills L1 for its remaining time', async () => {
     const [a, b] = await twoEdges();
-    a.set('site/a', entry(), 30_000);
+    a.set('site/a', cacheEntry(), 30_000);
     expect(a.getMemory('site/a')).toBeDefined();
     await eventually(async () => (await b.shared!.get('site/a')) !== undefined, 2_000);
 
@@ -82,7 +45,7 @@ describe('tiered cache', () => {
 
   it('works on memory alone without a shared tier', async () => {
     const cache = createTieredCache({ memory: createMemoryTier({ maxBytes: 1e6, maxEntryBytes: 1e5 }), now: Date.now });
-    cache.set('k', entry(), 1_000);
+    cache.set('k', cacheEntry(), 1_000);
     expect(cache.getMemory('k')).toBeDefined();
     expect(await cache.getShared('k')).toBeUndefined();
     expect(await cache.invalidate(['k'])).toBe(1);
@@ -101,8 +64,8 @@ describe('tiered cache', () => {
 
   it('invalidates both tiers after an unsafe method', async () => {
     const [a, b] = await twoEdges();
-    a.set('site/p\u0000gzip', entry(), 60_000);
-    a.set('site/p\u0000br', entry(), 60_000);
+    a.set('site/p\u0000gzip', cacheEntry(), 60_000);
+    a.set('site/p\u0000br', cacheEntry(), 60_000);
     await eventually(async () => (await b.getShared('site/p\u0000br')) !== undefined, 2_000);
     expect(await a.invalidate(['site/p'])).toBe(4); // two in a's memory, two in Redis
     expect(await b.getShared('site/p\u0000gzip')).toBeUndefined();
@@ -113,7 +76,7 @@ describe('tiered cache', () => {
 
   it('purges memory and shared tiers separately', async () => {
     const [a, b] = await twoEdges();
-    a.set('site/img/x', entry(Buffer.from('x'), ['img']), 60_000);
+    a.set('site/img/x', cacheEntry({ body: Buffer.from('x'), tags: ['img'] }), 60_000);
     await eventually(async () => (await b.getShared('site/img/x')) !== undefined, 2_000);
     const match = { urls: [], prefixes: [], tags: ['img'] };
     expect(await a.purgeShared(match, true, 123)).toBe(1);
@@ -126,7 +89,7 @@ describe('tiered cache', () => {
   it('measures hit latency of L1 and L2 (printed, not asserted)', async () => {
     const [a, b] = await twoEdges();
     const body = randomBytes(10 * 1024);
-    a.set('site/10k', entry(body), 600_000);
+    a.set('site/10k', cacheEntry({ body }), 600_000);
     await eventually(async () => (await b.shared!.get('site/10k')) !== undefined, 2_000);
 
     const l1: number[] = [];
