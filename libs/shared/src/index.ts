@@ -22,12 +22,19 @@ export {
   checkRoutingSettings,
   DEFAULT_ROUTING_SETTINGS,
   EMPTY_ROUTING_TABLE,
+  NODE_STATUSES,
   routeNodeSchema,
   routingSettingsSchema,
 } from './routing/routing-table';
-export type { RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
+export type { NodeStatus, RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
 export { EDGE_EVENTS } from './routing/routing-bus';
-export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
+export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeNodeStats, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
+export { InProcessBroadcast } from './routing/broadcast';
+export type { Broadcast } from './routing/broadcast';
+export { NODE_LOADS_SUBJECT, nodeLoadsSchema } from './routing/node-loads';
+export type { NodeLoadBus, NodeLoads } from './routing/node-loads';
+export { createNatsNodeLoadBus } from './nats/nats-node-loads';
+export { createNatsBroadcast } from './nats/nats-broadcast';
 export { InProcessBus } from './routing/in-process-bus';
 export { createWeightedSelector } from './routing/balancing';
 export type { NodeSelector } from './routing/balancing';

@@ -19,6 +19,9 @@ export const nodeRegistrationSchema = z.object({
   location: z.string({ error: 'is required' }).trim().min(1, 'must not be empty'),
   capacity: z.number({ error: 'is required and must be a number' }).finite().positive('must be a positive number'),
   heartbeat_interval: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  /** Coordinates for nearest-first routing (optional; `location` may also be a region path such as "CN/Beijing"). */
+  lat: z.number({ error: 'must be a number from -90 to 90' }).min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90').optional(),
+  lon: z.number({ error: 'must be a number from -180 to 180' }).min(-180, 'must be from -180 to 180').max(180, 'must be from -180 to 180').optional(),
 });
 
 export type NodeRegistration = z.infer<typeof nodeRegistrationSchema>;

@@ -1,3 +1,4 @@
+import type { Broadcast } from '../routing/broadcast';
 import { z } from 'zod';
 
 /** The NATS subject (and in-process channel) every cache command is broadcast on. */
@@ -63,15 +64,5 @@ export const cacheReceiptSchema: z.ZodType<CacheReceipt> = z.object({
 });
 
 /** Broadcast of cache commands: the control plane publishes purge/warm; edges publish invalidate; every edge subscribes. */
-export interface CacheCommandBus {
-  /** Fire and forget, never throws. */
-  publish(command: CacheCommand): void;
-  /** Returns an unsubscribe function. */
-  subscribe(handler: (command: CacheCommand) => void): () => void;
-  close(): Promise<void>;
-}
+export type CacheCommandBus = Broadcast<CacheCommand>;
 
-/** One line naming what is wrong with a message that failed its schema, for the WARNING that drops it. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || 'message'}: ${i.message}`).join('; ');
-}

@@ -81,3 +81,21 @@ export function redisUrl(raw: string, name: string): string {
   }
   return raw;
 }
+
+export function httpUrl(raw: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new InvalidValueError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function urlPath(raw: string, name: string): string {
+  if (!raw.startsWith('/') || /\s/.test(raw)) throw new InvalidValueError(`${name} must be a path starting with /, got "${raw}"`);
+  return raw;
+}

@@ -1,4 +1,4 @@
-import { byteSize, edgeId, integerIn, natsUrl, nonEmpty, oneOf, redisUrl } from './option-parsers';
+import { byteSize, edgeId, httpUrl, integerIn, natsUrl, nonEmpty, oneOf, redisUrl, urlPath } from './option-parsers';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +28,18 @@ export interface CdnConfig {
   cacheSortQuery: boolean;
   cacheSetCookie: boolean;
   warmConcurrency: number;
+  healthPath: string;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  probeTimeout: number;
+  alertWebhooks: string[];
+  lbStrategy: LbStrategyName;
+  retries: number;
+  panicRouting: boolean;
 }
+
+export const LB_STRATEGY_NAMES = ['default', 'weighted', 'least-load', 'geo', 'consistent-hash'] as const;
+export type LbStrategyName = (typeof LB_STRATEGY_NAMES)[number];
 
 export type OptionName = keyof CdnConfig;
 
@@ -43,6 +54,8 @@ export interface OptionSpec {
   default?: unknown;
   /** A boolean switch: the flag sets the value given by switchValue(); the env var gives the value itself. */
   switch?: true;
+  /** May be given several times; the env var holds a comma-separated list. */
+  repeatable?: true;
 }
 
 export const OPTION_SPECS: Record<OptionName, OptionSpec> = {
@@ -99,5 +112,37 @@ export const OPTION_SPECS: Record<OptionName, OptionSpec> = {
   warmConcurrency: {
     key: 'warmConcurrency', flags: '--warm-concurrency <n>', description: 'cache-warming requests in flight per node, per edge',
     env: 'CDN_WARM_CONCURRENCY', parse: integerIn(1, 256), default: 4,
+  },
+  healthPath: {
+    key: 'healthPath', flags: '--health-path <path>', description: 'path probed on every node; any answer below 500 counts as up',
+    env: 'CDN_HEALTH_PATH', parse: urlPath, default: '/health',
+  },
+  healthyThreshold: {
+    key: 'healthyThreshold', flags: '--healthy-threshold <n>', description: 'consecutive successful probes that bring a node back',
+    env: 'CDN_HEALTHY_THRESHOLD', parse: integerIn(1, 100), default: 2,
+  },
+  unhealthyThreshold: {
+    key: 'unhealthyThreshold', flags: '--unhealthy-threshold <n>', description: 'consecutive failed probes that mark a node inactive',
+    env: 'CDN_UNHEALTHY_THRESHOLD', parse: integerIn(1, 100), default: 3,
+  },
+  probeTimeout: {
+    key: 'probeTimeout', flags: '--probe-timeout <seconds>', description: 'a probe without an answer for this long fails',
+    env: 'CDN_PROBE_TIMEOUT', parse: integerIn(1, 300), default: 2,
+  },
+  alertWebhooks: {
+    key: 'alertWebhooks', flags: '--alert-webhook <url>', description: 'POST alerts as JSON to this URL (repeatable)',
+    env: 'CDN_ALERT_WEBHOOK', parse: httpUrl, default: [], repeatable: true,
+  },
+  lbStrategy: {
+    key: 'lbStrategy', flags: '--lb-strategy <name>', description: 'default (geo nearest, then bounded-load hashing), weighted, least-load, geo or consistent-hash',
+    env: 'CDN_LB_STRATEGY', parse: oneOf(LB_STRATEGY_NAMES), default: 'default',
+  },
+  retries: {
+    key: 'retries', flags: '--retries <n>', description: 'further nodes tried when one fails before answering',
+    env: 'CDN_RETRIES', parse: integerIn(0, 10), default: 2,
+  },
+  panicRouting: {
+    key: 'panicRouting', flags: '--disable-panic-routing', description: 'answer 503 when no node is healthy, instead of trying them all',
+    env: 'CDN_PANIC_ROUTING', default: true, switch: true,
   },
 };

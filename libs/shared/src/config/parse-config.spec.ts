@@ -59,6 +59,19 @@ describe('parseConfig', () => {
     expect(() => parseConfig(info, [], env)).toThrow(message);
   });
 
+  it('collects a repeatable flag, or a comma-separated variable', () => {
+    const hooks = { ...info, options: ['alertWebhooks', 'panicRouting', 'lbStrategy', 'cacheMaxBytes'] as const };
+    expect(parseConfig(hooks, ['--alert-webhook', 'http://a/x', '--alert-webhook', 'https://b/y'], {}).alertWebhooks).toEqual(['http://a/x', 'https://b/y']);
+    expect(parseConfig(hooks, [], { CDN_ALERT_WEBHOOK: 'http://a/x, http://c/z' }).alertWebhooks).toEqual(['http://a/x', 'http://c/z']);
+    expect(parseConfig(hooks, [], {}).alertWebhooks).toEqual([]);
+    expect(() => parseConfig(hooks, ['--alert-webhook', 'ftp://x'], {})).toThrow('--alert-webhook must be an http:// or https:// URL');
+    expect(parseConfig(hooks, [], {}).panicRouting).toBe(true);
+    expect(parseConfig(hooks, ['--disable-panic-routing'], {}).panicRouting).toBe(false);
+    expect(() => parseConfig(hooks, ['--lb-strategy', 'random'], {})).toThrow('--lb-strategy must be one of default, weighted, least-load, geo, consistent-hash');
+    expect(parseConfig(hooks, ['--cache-max-bytes', '64MiB'], {}).cacheMaxBytes).toBe(64 * 1024 * 1024);
+    expect(() => parseConfig(hooks, ['--cache-max-bytes', '12 parsecs'], {})).toThrow('--cache-max-bytes must be a size in bytes');
+  });
+
   it('ignores variables of options the program does not take', () => {
     const edgeInfo = { ...info, options: ['port'] as const };
     expect(parseConfig(edgeInfo, [], { CDN_NODE_TIMEOUT: 'garbage' }).nodeTimeout).toBe(10);

@@ -26,9 +26,19 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
 
   for (const key of info.options) {
     const spec = OPTION_SPECS[key];
-    const description = `${spec.description}${spec.default !== undefined && !spec.switch ? ` (default: ${spec.default})` : ''} [env ${spec.env}]`;
+    const shown = spec.default !== undefined && !spec.switch && !spec.repeatable;
+    const description = `${spec.description}${shown ? ` (default: ${spec.default})` : ''} [env ${spec.env}]`;
     if (spec.switch) {
       program.option(spec.flags, description);
+    } else if (spec.repeatable) {
+      const flag = spec.flags.split(' ')[0];
+      program.option(spec.flags, description, (raw: string, previous: unknown[] | undefined) => {
+        try {
+          return [...(previous ?? []), spec.parse!(raw, flag)];
+        } catch (err) {
+          throw new InvalidArgumentError((err as Error).message);
+        }
+      });
     } else {
       const flag = spec.flags.split(' ')[0];
       program.option(spec.flags, description, (raw: string) => {
@@ -64,7 +74,10 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
     } else if (fromFlag !== undefined) {
       config[key] = fromFlag;
     } else if (env[spec.env] !== undefined && env[spec.env] !== '' && info.options.includes(key)) {
-      config[key] = parseEnv(spec.env, env[spec.env]!, spec.parse!);
+      const raw = env[spec.env]!;
+      config[key] = spec.repeatable
+        ? raw.split(',').map((part) => parseEnv(spec.env, part.trim(), spec.parse!))
+        : parseEnv(spec.env, raw, spec.parse!);
     } else {
       config[key] = spec.default;
     }
@@ -78,7 +91,8 @@ function commanderKey(flags: string): string {
 
 /** The value a switch takes when its flag is present. */
 function switchValue(key: OptionName): boolean {
-  return key === 'cacheEnabled' ? false : true;
+  // --disable-cache and --disable-panic-routing turn something off; the other switches turn something on.
+  return key === 'cacheEnabled' || key === 'panicRouting' ? false : true;
 }
 
 function switchFromEnv(name: string, raw: string | undefined, key: OptionName): boolean {

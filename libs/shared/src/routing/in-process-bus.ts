@@ -1,4 +1,6 @@
 import type { CacheCommand, CacheCommandBus } from '../cache/cache-commands';
+import { InProcessBroadcast } from './broadcast';
+import type { NodeLoadBus, NodeLoads } from './node-loads';
 import type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, RoutingSource, RoutingStore } from './routing-bus';
 import { buildRoutingTable, checkRouteNode, checkRoutingSettings, DEFAULT_ROUTING_SETTINGS, RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
@@ -16,7 +18,6 @@ export class InProcessBus {
   private table: RoutingTable = buildRoutingTable(0, [], DEFAULT_ROUTING_SETTINGS);
   private readonly tableListeners = new Set<TableListener>();
   private readonly eventListeners = new Set<EventListener>();
-  private readonly commandHandlers = new Set<(command: CacheCommand) => void>();
 
   readonly store: RoutingStore = {
     putNode: async (node) => this.commit(() => this.nodes.set(node.id, checkRouteNode(node))),
@@ -40,18 +41,9 @@ export class InProcessBus {
   };
 
   /** Cache commands, broadcast to every subscriber (the publisher's own included, as on NATS). */
-  readonly cacheCommands: CacheCommandBus = {
-    publish: (command) => {
-      for (const handler of this.commandHandlers) queueMicrotask(() => handler(command));
-    },
-    subscribe: (handler) => {
-      // Wrapped so the same handler can subscribe twice and unsubscribe each independently.
-      const wrapped = (command: CacheCommand) => handler(command);
-      this.commandHandlers.add(wrapped);
-      return () => this.commandHandlers.delete(wrapped);
-    },
-    close: async () => undefined,
-  };
+  readonly cacheCommands: CacheCommandBus = new InProcessBroadcast<CacheCommand>();
+  /** Live node loads from the control plane to the edge. */
+  readonly nodeLoads: NodeLoadBus = new InProcessBroadcast<NodeLoads>();
 
   /** A reader of the table, as an edge holds one. */
   source(): RoutingSource {

@@ -30,6 +30,21 @@ export interface EdgeReport {
   startedAt: number;
   /** Where clients reach this edge, when it knows. */
   address?: string;
+  /** What this edge saw of each node since its last report (passive health and live load). */
+  nodes?: Record<string, EdgeNodeStats>;
+}
+
+/** One edge's view of one node over a report interval. */
+export interface EdgeNodeStats {
+  /** Requests to the node in flight now. */
+  inFlight: number;
+  /** Requests sent and failed (connection error, timeout, 5xx) since the last report. */
+  requests: number;
+  failures: number;
+  /** The last failure, e.g. "ECONNREFUSED" or "HTTP 503". */
+  lastError?: string;
+  /** True while the edge keeps the node out of its own rotation (passive ejection). */
+  ejected: boolean;
 }
 
 /** Subjects (NATS) or event names (in-process) of messages from edges to the control plane. */

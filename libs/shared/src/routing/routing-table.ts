@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { NODE_ID_PATTERN } from '../node';
 
+export const NODE_STATUSES = ['active', 'suspect', 'inactive', 'draining'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
 /** What an edge needs to know of a node to route to it. Published as one key per node. */
 export const routeNodeSchema = z.object({
   id: z.string().regex(NODE_ID_PATTERN),
   url: z.url({ protocol: /^https?$/ }),
   location: z.string().min(1),
   capacity: z.number().positive(),
-  status: z.enum(['active', 'inactive']),
+  /**
+   * active: takes traffic. suspect: edges agree it fails; used only when nothing else is left.
+   * inactive: failed its health checks or heartbeats. draining: no new traffic, by an operator.
+   */
+  status: z.enum(NODE_STATUSES),
   /** The load the node last reported in its heartbeat. */
   load: z.number().nonnegative(),
+  /** Where the node is, for nearest-first routing: coordinates in degrees, when registered. */
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
 });
 export type RouteNode = z.infer<typeof routeNodeSchema>;
 
