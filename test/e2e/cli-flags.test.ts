@@ -111,7 +111,7 @@ describe('flags and variables at run time', () => {
   });
 
   it('--node-timeout and --health-interval make a silent node inactive; a heartbeat brings it back', async () => {
-    const app = await startApp('allInOne', ['--node-timeout', '1', '--health-interval', '1']);
+    const app = await startApp('allInOne', ['--node-timeout', '1', '--health-interval', '1', '--disable-panic-routing']);
     await withNode(app.url);
     await eventually(async () => (await get(`${app.url}/nodes`)).body.nodes[0].status === 'inactive', 4_000);
     expect((await get(`${app.url}/cdn/a`)).status).toBe(503);

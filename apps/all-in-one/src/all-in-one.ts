@@ -40,6 +40,7 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
     source: edgeSource,
     events: bus.events,
     cacheCommands: bus.cacheCommands,
+    nodeLoads: bus.nodeLoads,
     edgeId: config.edgeId ?? `${os.hostname()}-embedded`,
     registry,
   });

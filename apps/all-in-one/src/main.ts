@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     options: [
       'host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel',
       'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'edgeId', 'upstreamTimeout',
-      'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency',
+      'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency', 'lbStrategy', 'retries', 'panicRouting',
     ],
   });
   const server = await startAllInOne(config);

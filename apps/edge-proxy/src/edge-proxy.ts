@@ -2,7 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, RoutingSource, RoutingTable } from '@cdn/shared';
+import { LiveLoads } from './health/live-loads';
+import { PassiveHealth } from './health/passive-health';
+import { RetryBudget } from './health/retry-budget';
+import { createDispatcher } from './proxy/dispatcher';
 import { createCacheCommandHandler } from './cache/cache-commands';
 import { CacheFiller } from './cache/cache-filler';
 import { createCacheFlow } from './cache/cache-flow';
@@ -37,6 +41,8 @@ export interface EdgeProxyOptions {
   events: EdgeEventPublisher;
   /** Purge, warm and invalidation commands, shared by the control plane and every edge. */
   cacheCommands: CacheCommandBus;
+  /** Live node loads broadcast by the control plane (least-load and bounded-load hashing). */
+  nodeLoads: NodeLoadBus;
   edgeId: string;
   /** Default: a new Registry. Every metric is prefixed cdn_edge_ so that a shared registry holds no clash. */
   registry?: Registry;
@@ -79,14 +85,26 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   let routing: RoutingState | undefined;
   let closed = false;
 
+  const health = new PassiveHealth(now);
+  const loads = new LiveLoads(health);
   const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000 });
+  const dispatcher = createDispatcher({
+    forwarder,
+    health,
+    budget: new RetryBudget(now),
+    retries: config.retries,
+    loadOf: loads.loadOf,
+    random,
+    metrics,
+    logger,
+  });
   const store = createEntryStore(cache, metrics);
-  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random });
+  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf });
   const flow = createCacheFlow({
     cache,
     store,
     filler,
-    forwarder,
+    dispatcher,
     storeOptions,
     sortQuery: config.cacheSortQuery,
     metrics,
@@ -108,22 +126,33 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger,
     now,
     random,
+    loadOf: loads.loadOf,
   });
-  let unsubscribeCommands: (() => void) | undefined;
-  const reporter = new EdgeReporter({ events, edgeId, intervalMs: options.reportIntervalMs ?? 2000, now, revision: () => routing?.table.revision, logger });
+  const unsubscribe: (() => void)[] = [];
+  const reporter = new EdgeReporter({
+    events,
+    edgeId,
+    intervalMs: options.reportIntervalMs ?? 2000,
+    now,
+    revision: () => routing?.table.revision,
+    nodeStats: () => health.takeStats(),
+    logger,
+  });
   const status = createStatusEndpoints({ registry, revision: () => routing?.table.revision });
 
   function applyTable(table: RoutingTable): void {
     if (closed) return;
     let next: RoutingState;
     try {
-      next = buildRoutingState(table, agents, edgeCacheEnabled);
+      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting });
     } catch (err) {
       logger.error({ err }, `Rejected routing revision ${table.revision}; keeping revision ${routing?.table.revision ?? 'none'}`);
       return;
     }
     const previous = routing;
     routing = next;
+    loads.follow(table);
+    health.retain(new Set(next.targets.keys()));
     logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
@@ -181,7 +210,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     },
     async start() {
       reporter.start();
-      unsubscribeCommands = options.cacheCommands.subscribe(onCacheCommand);
+      unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
       source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
     },
@@ -190,7 +219,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       reporter.stop();
       agents.http.destroy();
       agents.https.destroy();
-      unsubscribeCommands?.();
+      for (const stop of unsubscribe) stop();
       await cache.close();
     },
   };

@@ -5,8 +5,18 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { connectNats, createLogger, createNatsCacheCommandBus, createNatsEdgeEventPublisher, createNatsRoutingSource, loadConfigOrExit } from '@cdn/shared';
-import { createLateBoundCommandBus, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
+import {
+  CacheCommand,
+  connectNats,
+  createLogger,
+  createNatsCacheCommandBus,
+  createNatsEdgeEventPublisher,
+  createNatsNodeLoadBus,
+  createNatsRoutingSource,
+  loadConfigOrExit,
+  NodeLoads,
+} from '@cdn/shared';
+import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
 
 const NAME = 'cdn-edge';
@@ -20,7 +30,7 @@ async function main(): Promise<void> {
     name: NAME,
     description: 'CDN edge proxy: routes /cdn/* to CDN nodes by the routing table published on NATS, with a memory cache.',
     version: '1.0.0',
-    options: ['host', 'port', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'natsUrl', 'edgeId', 'upstreamTimeout', 'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency'],
+    options: ['host', 'port', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'natsUrl', 'edgeId', 'upstreamTimeout', 'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency', 'lbStrategy', 'retries', 'panicRouting'],
   });
   if (!config.natsUrl) {
     process.stderr.write(`${NAME}: error: --nats-url is required for the standalone edge (e.g. --nats-url nats://127.0.0.1:4222; or set CDN_NATS_URL)\nTry '${NAME} --help'.\n`);
@@ -34,8 +44,9 @@ async function main(): Promise<void> {
 
   const source = createLateBoundSource();
   const events = createLateBoundPublisher();
-  const cacheCommands = createLateBoundCommandBus();
-  const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, edgeId, registry });
+  const cacheCommands = createLateBoundBroadcast<CacheCommand>();
+  const nodeLoads = createLateBoundBroadcast<NodeLoads>();
+  const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, nodeLoads, edgeId, registry });
 
   // Large uploads may take longer than Node's default 5-minute request timeout; headersTimeout still bounds slow headers.
   const server = http.createServer({ requestTimeout: 0 }, edge.handle);
@@ -58,6 +69,7 @@ async function main(): Promise<void> {
       nc = connection;
       events.attach(createNatsEdgeEventPublisher({ nc: connection, logger }));
       cacheCommands.attach(createNatsCacheCommandBus({ nc: connection, logger }));
+      nodeLoads.attach(createNatsNodeLoadBus({ nc: connection, logger }));
       await source.attach(createNatsRoutingSource({ nc: connection, logger }));
     })
     .catch((err: unknown) => logger.error({ err }, 'Could not follow the routing table on NATS'));
@@ -75,6 +87,7 @@ async function main(): Promise<void> {
     await source.close();
     await events.close();
     await cacheCommands.close();
+    await nodeLoads.close();
     await nc?.drain().catch((err: unknown) => logger.warn({ err }, 'NATS drain failed'));
     logger.info(`Edge ${edgeId} stopped`);
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

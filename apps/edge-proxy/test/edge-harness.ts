@@ -59,6 +59,7 @@ export async function startEdge(
     source,
     events: bus.events,
     cacheCommands: bus.cacheCommands,
+    nodeLoads: bus.nodeLoads,
     edgeId: 'edge-test',
     registry,
     now: options.now,

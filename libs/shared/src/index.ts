@@ -38,6 +38,8 @@ export { createNatsBroadcast } from './nats/nats-broadcast';
 export { InProcessBus } from './routing/in-process-bus';
 export { createWeightedSelector } from './routing/balancing';
 export type { NodeSelector } from './routing/balancing';
+export { createBalancer, geoOrder, LB_STRATEGIES, SAME_PLACE_KM } from './routing/strategies';
+export type { Balancer, BalancerOptions, LbStrategy, LoadOf, PickRequest } from './routing/strategies';
 export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
 export { connectNats } from './nats/nats-connection';
 export { createNatsRoutingStore } from './nats/nats-routing-store';

@@ -36,6 +36,11 @@ export interface StoredNode {
   is_active: boolean;
   fail_count: number;
   current_load: number;
+  /** Only when an operator drained the node (PATCH /nodes/<id>): it survives restarts. Absent in the seed's files. */
+  state?: 'draining';
+  /** Registered coordinates, when the node gave them. */
+  lat?: number;
+  lon?: number;
 }
 
 export const storedNodeSchema = z.object({
@@ -47,6 +52,9 @@ export const storedNodeSchema = z.object({
   is_active: z.boolean(),
   fail_count: z.number().int().nonnegative(),
   current_load: z.number().nonnegative(),
+  state: z.literal('draining').optional(),
+  lat: z.number().min(-90).max(90).optional(),
+  lon: z.number().min(-180).max(180).optional(),
 });
 
 /** The contents of cdn_nodes.json. */

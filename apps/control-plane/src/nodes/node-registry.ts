@@ -6,8 +6,8 @@ import { fromStoredNode, NodeState, toRouteNode, toStoredNode } from './node-sta
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeState>();
 
-  constructor(stored: StoredNodes = {}) {
-    for (const [id, node] of Object.entries(stored)) this.nodes.set(id, fromStoredNode(id, node));
+  constructor(stored: StoredNodes = {}, now = Date.now()) {
+    for (const [id, node] of Object.entries(stored)) this.nodes.set(id, fromStoredNode(id, node, now));
   }
 
   get(id: string): NodeState | undefined {

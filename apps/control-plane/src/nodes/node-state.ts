@@ -1,4 +1,5 @@
 import { NodeRegistration, RouteNode, StoredNode, DEFAULT_HEARTBEAT_INTERVAL } from '@cdn/shared';
+import { initialHealth, NodeHealth } from '../health/node-health';
 
 /** A node as the control plane holds it in memory. */
 export interface NodeState {
@@ -10,27 +11,17 @@ export interface NodeState {
   heartbeatInterval: number;
   /** Milliseconds since the epoch. */
   lastHeartbeat: number;
-  isActive: boolean;
+  /** Failed probes and heartbeat timeouts, ever (the seed's fail_count). */
   failCount: number;
-  /** The load the node last reported; 0 until it reports one. */
+  /** The load the node last reported in a heartbeat; 0 until it reports one. Edges' in-flight requests are added for display. */
   currentLoad: number;
+  lat?: number;
+  lon?: number;
+  health: NodeHealth;
 }
 
-/** One entry of `GET /nodes`, exactly as the seed answers it. */
-export interface NodeView {
-  id: string;
-  url: string;
-  location: string;
-  capacity: number;
-  current_load: number;
-  status: 'active' | 'inactive';
-  last_heartbeat: string;
-}
-
-/** `GET /nodes/<id>`: the list entry and what the seed only kept in its file. */
-export interface NodeDetail extends NodeView {
-  heartbeat_interval: number;
-  fail_count: number;
+export function isActive(node: NodeState): boolean {
+  return node.health.status === 'active';
 }
 
 export function newNode(registration: NodeRegistration, now: number): NodeState {
@@ -41,24 +32,36 @@ export function newNode(registration: NodeRegistration, now: number): NodeState 
     capacity: registration.capacity,
     heartbeatInterval: registration.heartbeat_interval ?? DEFAULT_HEARTBEAT_INTERVAL,
     lastHeartbeat: now,
-    isActive: true,
     failCount: 0,
     currentLoad: 0,
+    ...coordinates(registration),
+    health: initialHealth(now),
   };
 }
 
-/** Re-registration updates what the node says of itself and keeps what we observed (load, failures). */
+/** Re-registration updates what the node says of itself and keeps what we observed (load, failures, health, drain). */
 export function updatedNode(node: NodeState, registration: NodeRegistration): NodeState {
+  const { lat: _lat, lon: _lon, ...rest } = node;
   return {
-    ...node,
+    ...rest,
     url: registration.url,
     location: registration.location,
     capacity: registration.capacity,
     heartbeatInterval: registration.heartbeat_interval ?? node.heartbeatInterval,
+    ...coordinates(registration),
   };
 }
 
-export function fromStoredNode(id: string, stored: StoredNode): NodeState {
+function coordinates(from: { lat?: number; lon?: number }): { lat?: number; lon?: number } {
+  return { ...(from.lat !== undefined ? { lat: from.lat } : {}), ...(from.lon !== undefined ? { lon: from.lon } : {}) };
+}
+
+/**
+ * A saved node: a drained one stays drained; one saved inactive stays inactive until its next
+ * heartbeat (as in the seed), whatever made it inactive then.
+ */
+export function fromStoredNode(id: string, stored: StoredNode, now: number): NodeState {
+  const drained = stored.state === 'draining';
   return {
     id,
     url: stored.url,
@@ -66,12 +69,14 @@ export function fromStoredNode(id: string, stored: StoredNode): NodeState {
     capacity: stored.capacity,
     heartbeatInterval: stored.heartbeat_interval,
     lastHeartbeat: Date.parse(stored.last_heartbeat),
-    isActive: stored.is_active,
     failCount: stored.fail_count,
     currentLoad: stored.current_load,
+    ...coordinates(stored),
+    health: initialHealth(now, { drained, heartbeatLate: !stored.is_active && !drained }),
   };
 }
 
+/** The seed's format; `state`, `lat` and `lon` only when they have a value, so seed files round-trip unchanged. */
 export function toStoredNode(node: NodeState): StoredNode {
   return {
     url: node.url,
@@ -79,36 +84,35 @@ export function toStoredNode(node: NodeState): StoredNode {
     capacity: node.capacity,
     heartbeat_interval: node.heartbeatInterval,
     last_heartbeat: new Date(node.lastHeartbeat).toISOString(),
-    is_active: node.isActive,
+    is_active: isActive(node),
     fail_count: node.failCount,
     current_load: node.currentLoad,
+    ...(node.health.drained ? { state: 'draining' as const } : {}),
+    ...coordinates(node),
   };
 }
 
+/** What edges route by; the load is the heartbeat's (live load travels on the node-load broadcast, not in the table). */
 export function toRouteNode(node: NodeState): RouteNode {
-  return { id: node.id, url: node.url, location: node.location, capacity: node.capacity, status: node.isActive ? 'active' : 'inactive', load: node.currentLoad };
-}
-
-/** Whether edges must hear about the change from `before` to `after` (a bare heartbeat changes nothing they use). */
-export function routingChanged(before: NodeState | undefined, after: NodeState): boolean {
-  if (!before) return true;
-  const a = toRouteNode(before);
-  const b = toRouteNode(after);
-  return a.url !== b.url || a.location !== b.location || a.capacity !== b.capacity || a.status !== b.status || a.load !== b.load;
-}
-
-export function toNodeView(node: NodeState): NodeView {
   return {
     id: node.id,
     url: node.url,
     location: node.location,
     capacity: node.capacity,
-    current_load: node.currentLoad,
-    status: node.isActive ? 'active' : 'inactive',
-    last_heartbeat: new Date(node.lastHeartbeat).toISOString(),
+    status: node.health.status,
+    load: node.currentLoad,
+    ...coordinates(node),
   };
 }
 
-export function toNodeDetail(node: NodeState): NodeDetail {
-  return { ...toNodeView(node), heartbeat_interval: node.heartbeatInterval, fail_count: node.failCount };
+/** Whether edges must hear about the change from `before` to `after` (a bare heartbeat changes nothing they use). */
+export function routingChanged(before: NodeState | undefined, after: NodeState): boolean {
+  if (!before) return true;
+  return JSON.stringify(toRouteNode(before)) !== JSON.stringify(toRouteNode(after));
+}
+
+/** Whether cdn_nodes.json must be written again. */
+export function storedChanged(before: NodeState | undefined, after: NodeState): boolean {
+  if (!before) return true;
+  return JSON.stringify(toStoredNode(before)) !== JSON.stringify(toStoredNode(after));
 }

@@ -1,4 +1,4 @@
-import type { CacheCommand, CacheCommandBus, EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
+import type { Broadcast, EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
 
 /**
  * A routing source that exists before its transport does: the standalone edge listens first and connects
@@ -53,28 +53,28 @@ export function createLateBoundPublisher(): LateBoundPublisher {
   };
 }
 
-/** A cache command bus whose subscriptions are made before its transport exists and carried over when it is attached. */
-export interface LateBoundCommandBus extends CacheCommandBus {
-  attach(real: CacheCommandBus): void;
+/** A broadcast whose subscriptions are made before its transport exists and carried over when it is attached. */
+export interface LateBoundBroadcast<T> extends Broadcast<T> {
+  attach(real: Broadcast<T>): void;
 }
 
-export function createLateBoundCommandBus(): LateBoundCommandBus {
-  let real: CacheCommandBus | undefined;
-  const handlers = new Set<(command: CacheCommand) => void>();
-  const dispatch = (command: CacheCommand) => {
-    for (const handler of handlers) handler(command);
+export function createLateBoundBroadcast<T>(): LateBoundBroadcast<T> {
+  let real: Broadcast<T> | undefined;
+  const handlers = new Set<(message: T) => void>();
+  const dispatch = (message: T) => {
+    for (const handler of handlers) handler(message);
   };
   return {
-    publish(command) {
-      real?.publish(command);
+    publish(message) {
+      real?.publish(message);
     },
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
-    attach(bus) {
-      real = bus;
-      bus.subscribe(dispatch);
+    attach(broadcast) {
+      real = broadcast;
+      broadcast.subscribe(dispatch);
     },
     async close() {
       await real?.close();

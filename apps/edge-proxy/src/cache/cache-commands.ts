@@ -1,4 +1,4 @@
-import type { CacheCommand, CacheReceipt, Logger } from '@cdn/shared';
+import type { CacheCommand, CacheReceipt, LoadOf, Logger } from '@cdn/shared';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import type { RoutingState } from '../routing/routing-state';
 import type { CacheFiller } from './cache-filler';
@@ -18,6 +18,7 @@ export interface CacheCommandHandlerOptions {
   logger: Logger;
   now: () => number;
   random: () => number;
+  loadOf: LoadOf;
 }
 
 /**
@@ -55,7 +56,7 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
     const queues = new Map<string, string[]>();
     const random = options.random;
     for (const target of command.urls) {
-      const node = state.select(undefined, random);
+      const node = state.balancer.pick({ key: key(target), clientLocation: undefined }, options.loadOf, random);
       if (node === undefined) {
         errors.push(`GET ${target}: no active node`);
         continue;

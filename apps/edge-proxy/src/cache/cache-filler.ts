@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { LoadOf } from '@cdn/shared';
 import type { RoutingState } from '../routing/routing-state';
 import { BodyCollector } from './body-collector';
 import { decideStorage, freshenWithNotModified, revalidationHeaders, StoreOptions } from './http-semantics';
@@ -29,6 +30,7 @@ export interface CacheFillerOptions {
   timeoutMs: number;
   now: () => number;
   random: () => number;
+  loadOf: LoadOf;
 }
 
 /**
@@ -42,7 +44,7 @@ export class CacheFiller {
   async fill(job: FillJob): Promise<FillResult> {
     const { state, target, primary, requestHeaders, stale } = job;
     const { now, storeOptions } = this.options;
-    const node = job.nodeId !== undefined ? state.targets.get(job.nodeId)?.node : state.select(undefined, this.options.random);
+    const node = job.nodeId !== undefined ? state.targets.get(job.nodeId)?.node : state.balancer.pick({ key: primary, clientLocation: undefined }, this.options.loadOf, this.options.random);
     if (node === undefined) throw new Error('no active node');
     const headers: Record<string, string> = stale ? revalidationHeaders(stale) : {};
     // The variant being refreshed is the one these request headers select.

@@ -3,7 +3,7 @@ import type { Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import type { Exchange } from '../proxy/exchange';
-import type { Forwarder } from '../proxy/forwarder';
+import type { Dispatcher } from '../proxy/dispatcher';
 import { discard, relay, relayHeaders } from '../proxy/relay';
 import type { RoutingState } from '../routing/routing-state';
 import type { CacheFiller } from './cache-filler';
@@ -33,7 +33,7 @@ export interface CacheFlowOptions {
   cache: TieredCache;
   store: StoreEntry;
   filler: CacheFiller;
-  forwarder: Forwarder;
+  dispatcher: Dispatcher;
   storeOptions: StoreOptions;
   sortQuery: boolean;
   metrics: EdgeMetrics;
@@ -69,7 +69,7 @@ export interface CacheFlow {
 }
 
 export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
-  const { cache, forwarder, metrics, logger, now, storeOptions, store } = options;
+  const { cache, dispatcher, metrics, logger, now, storeOptions, store } = options;
   const fills = new Map<string, Fill>();
   const hitForMiss = new HitForMiss({ ttlMs: options.hitForMissMs ?? 120_000, now });
   const refreshing = new Set<string>();
@@ -165,20 +165,12 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       if (existing?.joinable) {
         metrics.coalesced.inc();
         exchange.cache = 'MISS';
-        exchange.nodeId = existing.nodeId;
-        existing.join({ res, headers: req.headers, release: () => lookup({ ...l, alone: true }) });
+        existing.join({ res, headers: req.headers, release: () => lookup({ ...l, alone: true }), started: (nodeId) => (exchange.nodeId = nodeId) });
         return;
       }
     }
 
-    const location = req.headers['x-client-location'];
-    const node = state.select(typeof location === 'string' ? location : undefined, options.random);
-    if (node === undefined) {
-      if (stale && usableOnError(stale, now())) return answerStaleOnError(l, stale);
-      return sendError(res, 'no_active_node');
-    }
-
-    const fill = new Fill(cache.memory.maxEntryBytes, node.id);
+    const fill = new Fill(cache.memory.maxEntryBytes);
     if (shareable) fills.set(l.key, fill);
     const settle = () => {
       if (fills.get(l.key) === fill) fills.delete(l.key);
@@ -198,7 +190,11 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       }
       return false;
     };
-    forwarder.forward(req, res, exchange, state.targets.get(node.id)!);
+    if (dispatcher.dispatch(req, res, exchange, state, l.primary)) return;
+    settle();
+    fill.abort();
+    if (stale && usableOnError(stale, now())) return answerStaleOnError(l, stale);
+    sendError(res, 'no_active_node');
   }
 
   function answerStaleOnError(l: Lookup, stale: CacheEntry): void {
@@ -244,7 +240,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     hitForMiss.forget(l.key);
     const storeKey = variantKey(l.primary, decision.meta.vary, req.headers);
     if (decision.meta.vary.length > 0) fill.releaseWhere((f) => variantKey(l.primary, decision.meta.vary, f.headers) !== storeKey);
-    fill.start(status, headers);
+    fill.start(status, headers, exchange.nodeId!);
     res.writeHead(status, headers);
     proxyRes.on('data', (chunk: Buffer) => fill.push(chunk));
     proxyRes.pipe(res);
@@ -263,10 +259,8 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
-    const location = req.headers['x-client-location'];
-    const node = state.select(typeof location === 'string' ? location : undefined, options.random);
-    if (node === undefined) return sendError(res, 'no_active_node');
-    forwarder.forward(req, res, exchange, state.targets.get(node.id)!);
+    const key = primaryKey(exchange.path, { sortQuery: options.sortQuery });
+    if (!dispatcher.dispatch(req, res, exchange, state, key)) sendError(res, 'no_active_node');
   }
 
   function pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {

@@ -19,6 +19,8 @@ export interface EdgeMetrics {
   purgedEntries: Counter;
   warmFetches: Counter<'result'>;
   sharedTierFailures: Counter<'kind' | 'operation'>;
+  retries: Counter<'reason'>;
+  ejections: Counter;
 }
 
 /** What the cache gauges read on each scrape. */
@@ -55,6 +57,8 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),
     warmFetches: counter('cache_warm_fetches_total', 'Cache-warming fetches, by result', ['result']),
     sharedTierFailures: counter('cache_shared_failures_total', 'Shared (Redis) cache operations that failed or timed out', ['kind', 'operation']),
+    retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
+    ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
   };
 }
 

@@ -17,6 +17,10 @@ export interface Exchange {
   upstreamHeaders: Record<string, string> | undefined;
   /** Handles the node's response instead of relaying it as it is (cache fills, revalidation, invalidation). */
   respond: ((proxyRes: IncomingMessage) => void) | undefined;
+  /** Attempts made so far (the first is 1); a retry goes to another node. */
+  attempts: number;
+  /** Called when an attempt failed before anything reached the client; returns true when it started another. */
+  retry: ((code: string) => boolean) | undefined;
   /** Called when the node could not be reached or timed out; returns true when it answered the client (stale-if-error). */
   onUpstreamFailure: (() => boolean) | undefined;
   /** The request to the node, once it has a socket. */
@@ -34,7 +38,7 @@ export type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
 export function newExchange(method: string, path: string, startedAt: number): Exchange {
   return {
     method, path, startedAt, cache: 'BYPASS', nodeId: undefined, requestTime: 0, responseTime: 0,
-    upstreamHeaders: undefined, respond: undefined, onUpstreamFailure: undefined, upstream: undefined, timer: undefined, failed: false,
+    upstreamHeaders: undefined, respond: undefined, attempts: 0, retry: undefined, onUpstreamFailure: undefined, upstream: undefined, timer: undefined, failed: false,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
@@ -18,9 +19,15 @@ export interface ForwarderOptions {
 }
 
 export interface Forwarder {
-  /** Streams the request to the node and its answer back; `path` of the exchange is the client's /cdn/... target. */
-  forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, target: NodeTarget): void;
+  /**
+   * Streams the request to the node and its answer back; `path` of the exchange is the client's /cdn/... target.
+   * `body` replays a request body already read (a retry); by default the client's request streams through.
+   */
+  forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, target: NodeTarget, body?: Readable): void;
 }
+
+const ATTEMPT = Symbol('cdn.attempt');
+type AttemptRequest = ClientRequest & { [ATTEMPT]?: number };
 
 /** Length of the "/cdn" prefix: the node receives what follows it. */
 const CDN_PREFIX_LENGTH = 4;
@@ -45,7 +52,12 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     const code = upstreamErrorCode(err);
     const nodeId = exchange.nodeId ?? '-';
     metrics.upstreamErrors.inc({ node: nodeId, code });
-    logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, `Failed to forward request ${exchange.method} ${exchange.path} to ${nodeId}: ${code}`);
+    const failure = `Failed to forward request ${exchange.method} ${exchange.path} to ${nodeId}: ${code}`;
+    if (exchange.retry?.(code)) {
+      logger.warn({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, `${failure}; retrying on another node`);
+      return;
+    }
+    logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, failure);
     if (exchange.onUpstreamFailure?.()) return;
     sendError(res, clientErrorFor(code), { 'x-cdn-node': nodeId });
   }
@@ -53,6 +65,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, res: ServerResponse) => {
     const exchange = exchangeOf(res);
     if (!exchange) return;
+    (proxyReq as AttemptRequest)[ATTEMPT] = exchange.attempts;
     exchange.upstream = proxyReq;
     if (exchange.failed) return void proxyReq.destroy();
     if (exchange.upstreamHeaders) for (const [name, value] of Object.entries(exchange.upstreamHeaders)) proxyReq.setHeader(name, value);
@@ -61,6 +74,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   proxy.on('proxyRes', (proxyRes: IncomingMessage, _req: IncomingMessage, res: ServerResponse) => {
     const exchange = exchangeOf(res);
     if (!exchange) return;
+    // An answer to an attempt given up on (a retry is under way) is not the client's.
+    const attempt = (proxyRes as IncomingMessage & { req?: AttemptRequest }).req?.[ATTEMPT];
+    if (attempt !== undefined && attempt !== exchange.attempts) return void proxyRes.destroy();
     clearTimeout(exchange.timer);
     exchange.responseTime = options.now();
     // A node that dies mid-body must not leave the client waiting for bytes that never come.
@@ -72,15 +88,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     else relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
   });
 
-  proxy.on('error', (err: Error, req: IncomingMessage, res: ServerResponse | unknown) => {
-    const response = res as ServerResponse;
-    const exchange = exchangeOf(response);
-    if (exchange) fail(req, response, exchange, err);
-    else if (typeof (response as { destroy?: unknown }).destroy === 'function') response.destroy();
-  });
+  // Every web() call passes its own callback; this only keeps an unexpected emit from crashing the process.
+  proxy.on('error', (err: Error) => logger.debug({ err }, 'http-proxy-3 reported an error outside any request'));
 
   return {
-    forward(req, res, exchange, target) {
+    forward(req, res, exchange, target, body) {
+      const attempt = ++exchange.attempts;
+      exchange.failed = false;
+      exchange.upstream = undefined;
       exchange.nodeId = target.node.id;
       exchange.requestTime = options.now();
       logger.info(`Forwarding ${exchange.method} ${exchange.path} to ${target.node.id}`);
@@ -90,11 +105,16 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       delete req.headers.expect;
       stripRequestHopByHop(req.headers);
       exchange.timer = setTimeout(() => {
+        if (attempt !== exchange.attempts) return;
         const err = upstreamTimeoutError(options.upstreamTimeoutMs);
         if (exchange.upstream) exchange.upstream.destroy(err);
         else fail(req, res, exchange, err);
       }, options.upstreamTimeoutMs);
-      proxy.web(req, res, target.proxyOptions);
+      // The callback replaces http-proxy-3's 'error' event for this attempt only: a late error of an
+      // attempt already given up on must not fail the next one.
+      proxy.web(req, res, body ? { ...target.proxyOptions, buffer: body } : target.proxyOptions, (err: Error) => {
+        if (attempt === exchange.attempts) fail(req, res, exchange, err);
+      });
     },
   };
 }

@@ -87,7 +87,7 @@ describe('forwarding', () => {
     const small = await origin('small');
     const large = await origin('large');
     let next = 0;
-    edge = await startEdge({ random: () => next });
+    edge = await startEdge({ random: () => next, config: { lbStrategy: 'weighted' } });
     await edge.putNodes(routeNode('a-small', small.url, { capacity: 10 }), routeNode('b-large', large.url, { capacity: 90 }));
 
     next = 0.05;
@@ -96,9 +96,9 @@ describe('forwarding', () => {
     expect((await request(`${edge.url}/cdn/2`)).headers['x-cdn-node']).toBe('b-large');
   });
 
-  it('never sends to an inactive node and answers 503 no_active_node when none is left', async () => {
+  it('without panic routing, never sends to an inactive node and answers 503 no_active_node when none is left', async () => {
     const node = await origin('node1');
-    edge = await startEdge();
+    edge = await startEdge({ config: { panicRouting: false } });
     await edge.putNodes(routeNode('node1', node.url, { status: 'inactive' }));
 
     const answer = await request(`${edge.url}/cdn/x`);
@@ -106,6 +106,26 @@ describe('forwarding', () => {
     expect(answer.status).toBe(503);
     expect(answer.json()).toMatchObject({ error: 'no_active_node' });
     expect(node.requests).toHaveLength(0);
+  });
+
+  it('in panic, when no node is active, tries the unhealthy ones rather than answer 503', async () => {
+    const node = await origin('node1');
+    edge = await startEdge();
+    await edge.putNodes(routeNode('node1', node.url, { status: 'inactive' }));
+
+    const answer = await request(`${edge.url}/cdn/x`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-cdn-node']).toBe('node1');
+  });
+
+  it('never sends new requests to a draining node while another is active', async () => {
+    const draining = await origin('draining');
+    const active = await origin('active');
+    edge = await startEdge();
+    await edge.putNodes(routeNode('a-draining', draining.url, { status: 'draining', capacity: 1000 }), routeNode('b-active', active.url));
+    for (let i = 0; i < 20; i++) expect((await request(`${edge.url}/cdn/d${i}`)).headers['x-cdn-node']).toBe('b-active');
+    expect(draining.requests).toHaveLength(0);
   });
 
   it('answers 503 not_ready before any routing table arrived', async () => {

@@ -1,4 +1,4 @@
-import { EDGE_EVENTS, EdgeEventPublisher, Logger } from '@cdn/shared';
+import { EDGE_EVENTS, EdgeEventPublisher, EdgeNodeStats, Logger } from '@cdn/shared';
 
 export interface EdgeReporterOptions {
   events: EdgeEventPublisher;
@@ -7,6 +7,8 @@ export interface EdgeReporterOptions {
   now: () => number;
   /** The revision in use, or undefined before the first table (nothing is reported then: there is nothing to compare). */
   revision: () => number | undefined;
+  /** Per-node figures since the last report (passive health, in-flight requests). */
+  nodeStats: () => Record<string, EdgeNodeStats>;
   logger: Logger;
 }
 
@@ -28,7 +30,13 @@ export class EdgeReporter {
     const revision = this.options.revision();
     if (revision === undefined || this.timer === undefined) return;
     try {
-      this.options.events.publish(EDGE_EVENTS.report, { edgeId: this.options.edgeId, revision, reportedAt: this.options.now(), startedAt: this.startedAt });
+      this.options.events.publish(EDGE_EVENTS.report, {
+        edgeId: this.options.edgeId,
+        revision,
+        reportedAt: this.options.now(),
+        startedAt: this.startedAt,
+        nodes: this.options.nodeStats(),
+      });
     } catch (err) {
       // The publisher promises not to throw; if one does, the next period tries again.
       this.options.logger.warn({ err }, 'Failed to publish the edge report');

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import { createWeightedSelector, NodeSelector, RouteNode, RoutingTable } from '@cdn/shared';
+import { Balancer, createBalancer, LbStrategy, RouteNode, RoutingTable } from '@cdn/shared';
 
 /** How to reach one node, built once per table so a forwarded request allocates no options. */
 export interface NodeTarget {
@@ -12,7 +12,8 @@ export interface NodeTarget {
 /** Everything a request needs from one routing table; replaced whole, in one assignment, on every new table. */
 export interface RoutingState {
   table: RoutingTable;
-  select: NodeSelector;
+  /** Chooses the node for a request (--lb-strategy), built once per table. */
+  balancer: Balancer;
   targets: ReadonlyMap<string, NodeTarget>;
   activeCount: number;
   /** The control plane's cache toggle combined with the edge's own --disable-cache. */
@@ -24,8 +25,16 @@ export interface Agents {
   https: https.Agent;
 }
 
+export interface RoutingChoices {
+  /** The edge's own --disable-cache. */
+  edgeCacheEnabled: boolean;
+  strategy: LbStrategy;
+  /** Try unhealthy nodes when no healthy one is left (rather than answer 503). */
+  panic: boolean;
+}
+
 /** Throws when the table cannot be served (a URL that does not parse); the caller keeps the last good state. */
-export function buildRoutingState(table: RoutingTable, agents: Agents, edgeCacheEnabled: boolean): RoutingState {
+export function buildRoutingState(table: RoutingTable, agents: Agents, choices: RoutingChoices): RoutingState {
   const targets = new Map<string, NodeTarget>();
   let activeCount = 0;
   for (const node of table.nodes) {
@@ -36,9 +45,9 @@ export function buildRoutingState(table: RoutingTable, agents: Agents, edgeCache
   }
   return {
     table,
-    select: createWeightedSelector(table),
+    balancer: createBalancer(table, choices.strategy, { panic: choices.panic }),
     targets,
     activeCount,
-    cacheOn: edgeCacheEnabled && table.settings.cacheEnabled,
+    cacheOn: choices.edgeCacheEnabled && table.settings.cacheEnabled,
   };
 }

@@ -8,6 +8,8 @@ export interface Follower {
   headers: IncomingHttpHeaders;
   /** Called instead of being served when the answer cannot be shared with it: the follower goes on by itself. */
   release(): void;
+  /** Told which node the shared answer comes from, when it starts. */
+  started(nodeId: string): void;
 }
 
 /**
@@ -18,16 +20,13 @@ export interface Follower {
  */
 export class Fill {
   private status = 0;
+  private nodeId: string | undefined;
   private headers: string[] | undefined;
   private readonly collector: BodyCollector;
   private ended = false;
   private readonly followers = new Set<Follower>();
 
-  /** `nodeId`: the node the answer comes from (X-CDN-Node for every follower). */
-  constructor(
-    limit: number,
-    readonly nodeId: string,
-  ) {
+  constructor(limit: number) {
     this.collector = new BodyCollector(limit);
   }
 
@@ -43,6 +42,7 @@ export class Fill {
   join(follower: Follower): void {
     follower.res.once('close', () => this.followers.delete(follower));
     if (this.headers !== undefined) {
+      follower.started(this.nodeId!);
       follower.res.writeHead(this.status, this.headers);
       for (const chunk of this.collector.kept()) follower.res.write(chunk);
     }
@@ -58,11 +58,15 @@ export class Fill {
     }
   }
 
-  /** The answer is shared: its status and the headers every follower gets. */
-  start(status: number, headers: string[]): void {
+  /** The answer is shared: its status, the headers every follower gets, and the node it comes from. */
+  start(status: number, headers: string[], nodeId: string): void {
     this.status = status;
     this.headers = headers;
-    for (const { res } of this.followers) res.writeHead(status, headers);
+    this.nodeId = nodeId;
+    for (const follower of this.followers) {
+      follower.started(nodeId);
+      follower.res.writeHead(status, headers);
+    }
   }
 
   /** The answer is not shareable: every follower goes on by itself. */

@@ -1,0 +1,124 @@
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { CdnConfig, Logger, NodeStatus } from '@cdn/shared';
+import { Counter, Registry } from 'prom-client';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
+import { DEFAULT_DELIVERY, deliverAlert, DeliveryOptions, postJson, sleep } from './alert-delivery';
+import { Alert, AlertDecision, alertPayload, AlertPolicy, NodeCondition } from './alert-policy';
+import { ALERT_DELIVERY, AlertDeliveryOverride } from './alerts.constants';
+
+/**
+ * Turns node and edge changes into alerts: the policy decides what goes out, each alert is logged
+ * (WARNING, ERROR for critical, INFO) and posted to every --alert-webhook in the background, so a slow
+ * or dead receiver never holds a health decision.
+ */
+@Injectable()
+export class AlertsService implements OnModuleDestroy {
+  private readonly policy = new AlertPolicy();
+  private readonly stopping = new AbortController();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly delivery: DeliveryOptions;
+  private readonly alerts: Counter<'event' | 'result'>;
+
+  constructor(
+    @Inject(CDN_CONFIG) private readonly config: CdnConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+    @Optional() @Inject(ALERT_DELIVERY) override?: AlertDeliveryOverride,
+  ) {
+    this.delivery = { ...DEFAULT_DELIVERY, sleep, post: postJson, ...override };
+    this.alerts = new Counter({
+      name: 'cdn_cp_alerts_total',
+      help: 'Alerts by event and result: sent or failed (per webhook), suppressed (duplicate or flapping)',
+      labelNames: ['event', 'result'],
+      registers: [metrics],
+    });
+  }
+
+  /** A node changed status; `active`/`total` count the nodes after the change. */
+  nodeChanged(node: string, to: NodeStatus, reason: string, active: number, total: number): void {
+    const now = this.clock();
+    this.apply(this.policy.nodeChanged(node, condition(to), reason, now));
+    this.apply(this.policy.activeCountChanged(active, total, now));
+  }
+
+  /** A node was deregistered: it may have been the last active one, or the last inactive one. */
+  nodeRemoved(node: string, active: number, total: number): void {
+    this.policy.nodeRemoved(node);
+    this.apply(this.policy.activeCountChanged(active, total, this.clock()));
+  }
+
+  edgeLost(edge: string, reason: string): void {
+    this.apply(this.policy.edgeLost(edge, reason, this.clock()));
+  }
+
+  edgeBack(edge: string): void {
+    this.policy.edgeBack(edge);
+  }
+
+  /** Ends flap holds that have gone quiet; called by the health loop. */
+  sweep(): void {
+    this.apply(this.policy.release(this.clock()));
+  }
+
+  /** Resolves once every alert in flight is delivered or given up (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
+  private apply(decisions: AlertDecision[]): void {
+    for (const decision of decisions) {
+      if (decision.action === 'suppress') {
+        this.alerts.inc({ event: decision.alert.event, result: 'suppressed' });
+        const line = `Alert ${decision.alert.event}${subject(decision.alert)} suppressed (${decision.why}): ${decision.alert.reason}`;
+        if (decision.why === 'flapping') this.logger.info(line);
+        else this.logger.debug(line);
+        continue;
+      }
+      this.send(decision.alert);
+    }
+  }
+
+  private send(alert: Alert): void {
+    const line = `Alert ${alert.event}${subject(alert)}: ${alert.reason}`;
+    if (alert.severity === 'critical') this.logger.error(line);
+    else if (alert.severity === 'warning') this.logger.warn(line);
+    else this.logger.info(line);
+    if (this.stopping.signal.aborted) return;
+    const body = JSON.stringify(alertPayload(alert));
+    for (const url of this.config.alertWebhooks) {
+      const delivery = this.deliver(alert, url, body).finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+
+  private async deliver(alert: Alert, url: string, body: string): Promise<void> {
+    const onRetry = (attempt: number, delayMs: number, error: string) =>
+      this.logger.debug(`Alert ${alert.event}${subject(alert)}: webhook ${url} failed (${error}) on attempt ${attempt}; retrying in ${delayMs} ms`);
+    const result = await deliverAlert(url, body, { ...this.delivery, onRetry }, this.stopping.signal);
+    if (result.ok) {
+      this.alerts.inc({ event: alert.event, result: 'sent' });
+      this.logger.debug(`Alert ${alert.event}${subject(alert)} delivered to ${url} (attempt ${result.attempts})`);
+    } else {
+      this.alerts.inc({ event: alert.event, result: 'failed' });
+      this.logger.warn(`Alert ${alert.event}${subject(alert)} could not be delivered to ${url} after ${result.attempts} attempt(s): ${result.error}`);
+    }
+  }
+}
+
+function condition(status: NodeStatus): NodeCondition {
+  if (status === 'active') return 'up';
+  if (status === 'draining') return 'neutral';
+  return 'down';
+}
+
+function subject(alert: Alert): string {
+  if (alert.node !== undefined) return ` for node ${alert.node}`;
+  if (alert.edge !== undefined) return ` for edge ${alert.edge}`;
+  return '';
+}
