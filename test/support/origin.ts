@@ -23,6 +23,7 @@ export interface Origin {
 export async function startOrigin(
   name: string,
   handler?: (req: http.IncomingMessage, res: http.ServerResponse, recorded: RecordedRequest[]) => void,
+  options: { port?: number } = {},
 ): Promise<Origin> {
   const requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
@@ -41,7 +42,7 @@ export async function startOrigin(
       res.end(req.method === 'HEAD' ? undefined : answer);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

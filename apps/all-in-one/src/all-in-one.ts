@@ -30,6 +30,7 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
     source: bus.source(),
     transport: { kind: 'in-process', bus },
     cacheCommands: bus.cacheCommands,
+    nodeLoads: bus.nodeLoads,
     registry,
   });
   const edgeSource = bus.source();

@@ -3,7 +3,9 @@ import type { CacheCommandBus } from '@cdn/shared';
 import { CacheModule } from './cache/cache.module';
 import { CoreDependencies, CoreModule } from './core/core.module';
 import { EdgesModule } from './edges/edges.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { HealthModule } from './health/health.module';
+import { LoadsModule } from './loads/loads.module';
 import { NodesModule } from './nodes/nodes.module';
 import { ProbesModule } from './probes/probes.module';
 import { RoutingModule } from './routing/routing.module';
@@ -14,7 +16,7 @@ export class AppModule {
     const { cacheCommands, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), NodesModule, RoutingModule, HealthModule, EdgesModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
+      imports: [CoreModule.forRoot(core), NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
     };
   }
 }

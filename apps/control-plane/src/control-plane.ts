@@ -3,12 +3,16 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { CacheCommandBus, CdnConfig, InProcessBus, Logger, RoutingSource, RoutingStore } from '@cdn/shared';
+import type { CacheCommandBus, CdnConfig, InProcessBus, Logger, NodeLoadBus, RoutingSource, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
+import type { AlertDeliveryOverride } from './alerts/alerts.constants';
+import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { NestPinoLogger } from './core/nest-logger';
+import type { ProbeLeadership } from './health/health.constants';
 import { HealthService } from './health/health.service';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { LoadBroadcaster } from './loads/load-broadcaster';
 import { NodeRegistry } from './nodes/node-registry';
 import { RoutingPublisher } from './routing/routing-publisher';
 import { NodeStateStore } from './state/node-state-store';
@@ -19,12 +23,15 @@ export interface ControlPlane {
   /** The admin API as a plain Node request handler (the Nest express instance after app.init()). */
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   app: INestApplication;
-  /** Stops the health loop, flushes pending state writes, closes Nest (and its microservice). */
+  /** Stops the health loop and load broadcasts, flushes pending state writes, closes Nest (and its microservice); pending alert retries are cancelled. */
   close(): Promise<void>;
 }
 
 export interface ControlPlaneOptions {
-  /** nodeTimeout, healthInterval, cacheEnabled, nodesFile, resetConfig are used. */
+  /**
+   * nodeTimeout, healthInterval, healthPath, probeTimeout, healthyThreshold, unhealthyThreshold,
+   * alertWebhooks, cacheEnabled, nodesFile, resetConfig are used.
+   */
   config: CdnConfig;
   logger: Logger;
   /** Where the routing table is published. */
@@ -33,6 +40,12 @@ export interface ControlPlaneOptions {
   source: RoutingSource;
   /** Where edge events come from. */
   transport: { kind: 'nats'; servers: string } | { kind: 'in-process'; bus: InProcessBus };
+  /** Where live node loads are broadcast every second (bus.nodeLoads in-process, createNatsNodeLoadBus on NATS). Closed by the caller. */
+  nodeLoads: NodeLoadBus;
+  /** Whether this replica probes nodes; by default it always does (one control plane). */
+  probeLeadership?: ProbeLeadership;
+  /** Tests only: shorter alert back-off or a fake sender. */
+  alertDelivery?: AlertDeliveryOverride;
   /** Where cache purge and warm go to every edge (receipts come back as edge events through `transport`). Closed by the caller. */
   cacheCommands: CacheCommandBus;
   /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
@@ -48,7 +61,18 @@ export interface ControlPlaneOptions {
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, logger, store, source } = options;
   const app = await NestFactory.create(
-    AppModule.forRoot({ config, logger, store, source, cacheCommands: options.cacheCommands, clock: options.now ?? Date.now, registry: options.registry ?? new Registry() }),
+    AppModule.forRoot({
+      config,
+      logger,
+      store,
+      source,
+      nodeLoads: options.nodeLoads,
+      probeLeadership: options.probeLeadership,
+      alertDelivery: options.alertDelivery,
+      cacheCommands: options.cacheCommands,
+      clock: options.now ?? Date.now,
+      registry: options.registry ?? new Registry(),
+    }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
@@ -72,6 +96,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await health.checkNodes();
     await publisher.publishAll(registry.routeNodes());
     health.start();
+    app.get(LoadBroadcaster).start();
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
@@ -79,6 +104,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
   const state = app.get(NodeStateStore);
   const health = app.get(HealthService);
+  const loads = app.get(LoadBroadcaster);
+  const alerts = app.get(AlertsService);
   let closing: Promise<void> | undefined;
   return {
     handler: app.getHttpAdapter().getInstance(),
@@ -86,7 +113,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     close: () =>
       (closing ??= (async () => {
         health.stop();
+        loads.stop();
         await health.idle();
+        await alerts.onModuleDestroy();
         await state.flush();
         await app.close();
       })()),

@@ -3,7 +3,15 @@
  * Publishes routing to NATS (JetStream KV) and hears edge reports on NATS.
  */
 import http from 'node:http';
-import { connectNats, createLogger, createNatsCacheCommandBus, createNatsRoutingSource, createNatsRoutingStore, loadConfigOrExit } from '@cdn/shared';
+import {
+  connectNats,
+  createLogger,
+  createNatsCacheCommandBus,
+  createNatsNodeLoadBus,
+  createNatsRoutingSource,
+  createNatsRoutingStore,
+  loadConfigOrExit,
+} from '@cdn/shared';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createControlPlane } from './control-plane';
 
@@ -14,7 +22,10 @@ async function main(): Promise<void> {
     name: PROGRAM,
     description: 'CDN control plane: node registration, health and the routing table published to edges over NATS',
     version: '1.0.0',
-    options: ['host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'natsUrl'],
+    options: [
+      'host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'natsUrl',
+      'healthPath', 'healthyThreshold', 'unhealthyThreshold', 'probeTimeout', 'alertWebhooks',
+    ],
   });
   if (!config.natsUrl) {
     process.stderr.write(`${PROGRAM}: error: --nats-url is required (or CDN_NATS_URL), e.g. --nats-url nats://127.0.0.1:4222\nTry '${PROGRAM} --help'.\n`);
@@ -29,7 +40,8 @@ async function main(): Promise<void> {
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
-  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, registry, transport: { kind: 'nats', servers: config.natsUrl } });
+  const nodeLoads = createNatsNodeLoadBus({ nc, logger });
+  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl } });
 
   const server = http.createServer(cp.handler);
   server.on('error', (err) => {
@@ -52,6 +64,7 @@ async function main(): Promise<void> {
     try {
       await cp.close();
       await cacheCommands.close();
+      await nodeLoads.close();
       await source.close();
       await store.close();
     } catch (err) {

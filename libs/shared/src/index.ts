@@ -36,8 +36,6 @@ export type { NodeLoadBus, NodeLoads } from './routing/node-loads';
 export { createNatsNodeLoadBus } from './nats/nats-node-loads';
 export { createNatsBroadcast } from './nats/nats-broadcast';
 export { InProcessBus } from './routing/in-process-bus';
-export { createWeightedSelector } from './routing/balancing';
-export type { NodeSelector } from './routing/balancing';
 export { createBalancer, geoOrder, LB_STRATEGIES, SAME_PLACE_KM } from './routing/strategies';
 export type { Balancer, BalancerOptions, LbStrategy, LoadOf, PickRequest } from './routing/strategies';
 export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';

@@ -43,6 +43,7 @@ beforeAll(async () => {
     source: routing.source(),
     transport: { kind: 'nats', servers: nats.url },
     cacheCommands: cpCommands,
+    nodeLoads: routing.nodeLoads,
   });
   server = http.createServer(cp.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

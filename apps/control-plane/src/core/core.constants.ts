@@ -5,6 +5,8 @@ export const CLOCK = Symbol('CLOCK');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const ROUTING_STORE = Symbol('ROUTING_STORE');
 export const ROUTING_SOURCE = Symbol('ROUTING_SOURCE');
+/** Where live node loads are broadcast to edges. */
+export const NODE_LOAD_BUS = Symbol('NODE_LOAD_BUS');
 
 /** Milliseconds since the epoch; injected so that tests can move time by hand. */
 export type Clock = () => number;

@@ -1,7 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { CdnConfig, Logger, RoutingSource, RoutingStore } from '@cdn/shared';
+import type { CdnConfig, Logger, NodeLoadBus, RoutingSource, RoutingStore } from '@cdn/shared';
+import { ALERT_DELIVERY, AlertDeliveryOverride } from '../alerts/alerts.constants';
+import { PROBE_LEADERSHIP, ProbeLeadership, SOLE_PROBE_LEADER } from '../health/health.constants';
 import type { Registry } from 'prom-client';
-import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, ROUTING_SOURCE, ROUTING_STORE } from './core.constants';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE } from './core.constants';
 
 export interface CoreDependencies {
   config: CdnConfig;
@@ -10,6 +12,11 @@ export interface CoreDependencies {
   registry: Registry;
   store: RoutingStore;
   source: RoutingSource;
+  nodeLoads: NodeLoadBus;
+  /** Defaults to always leading (one control plane). */
+  probeLeadership?: ProbeLeadership;
+  /** Tests shorten the alert back-off; defaults to real HTTP and timers. */
+  alertDelivery?: AlertDeliveryOverride;
 }
 
 /** Makes the control plane's outside dependencies injectable everywhere. */
@@ -24,6 +31,9 @@ export class CoreModule {
       { provide: METRICS_REGISTRY, useValue: deps.registry },
       { provide: ROUTING_STORE, useValue: deps.store },
       { provide: ROUTING_SOURCE, useValue: deps.source },
+      { provide: NODE_LOAD_BUS, useValue: deps.nodeLoads },
+      { provide: PROBE_LEADERSHIP, useValue: deps.probeLeadership ?? SOLE_PROBE_LEADER },
+      { provide: ALERT_DELIVERY, useValue: deps.alertDelivery ?? {} },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -1,3 +1,5 @@
+import type { EdgeNodeStats } from '@cdn/shared';
+
 /** When an edge stops reporting: pure decisions of (edge, clock), applied by EdgesService. */
 
 /** Edges report every few seconds; three missed reports (~10 s) mean it is gone or cut off. */
@@ -16,6 +18,8 @@ export interface EdgeRecord {
   status: 'live' | 'lost';
   /** When it was declared lost. */
   lostAt?: number;
+  /** What its latest report said of each node (passive health, in-flight requests). */
+  nodes?: Record<string, EdgeNodeStats>;
 }
 
 export type EdgeChange = { kind: 'lost'; silentSeconds: number } | { kind: 'forget' } | undefined;

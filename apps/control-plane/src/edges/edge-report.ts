@@ -8,6 +8,18 @@ const edgeReportSchema = z.object({
   reportedAt: z.number().finite(),
   startedAt: z.number().finite(),
   address: z.string().max(512).optional(),
+  nodes: z
+    .record(
+      z.string().regex(NODE_ID_PATTERN),
+      z.object({
+        inFlight: z.number().finite().nonnegative(),
+        requests: z.number().finite().nonnegative(),
+        failures: z.number().finite().nonnegative(),
+        lastError: z.string().max(200).optional(),
+        ejected: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 export function parseEdgeReport(data: unknown): { ok: true; report: EdgeReport } | { ok: false; reason: string } {

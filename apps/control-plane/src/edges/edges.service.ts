@@ -18,12 +18,19 @@ export interface EdgeView {
 
 const SWEEP_INTERVAL_MS = 1_000;
 
+/** Told of every accepted report, and of every edge declared lost (health and alerts listen). */
+export interface EdgeListener {
+  onReport?(edge: EdgeRecord, previous: EdgeRecord | undefined): void;
+  onLost?(edge: EdgeRecord, silentSeconds: number): void;
+}
+
 /** The edges that report to this control plane, and how far behind the latest routing table each is. */
 @Injectable()
 export class EdgesService implements OnModuleInit, OnModuleDestroy {
   private readonly edges = new Map<string, EdgeRecord>();
   private timer: NodeJS.Timeout | undefined;
   private readonly reports: Counter<'result'>;
+  private readonly listeners = new Set<EdgeListener>();
 
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
@@ -60,21 +67,43 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     return this.source.current()?.revision ?? 0;
   }
 
+  /** Returns the function that unsubscribes. */
+  listen(listener: EdgeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The edges reporting now, with their latest report. */
+  liveEdges(): EdgeRecord[] {
+    return [...this.edges.values()].filter((edge) => edge.status === 'live');
+  }
+
   record(report: EdgeReport): void {
     const now = this.clock();
     const known = this.edges.get(report.edgeId);
-    this.edges.set(report.edgeId, {
+    const record: EdgeRecord = {
       id: report.edgeId,
       revision: report.revision,
       receivedAt: now,
       startedAt: report.startedAt,
       address: report.address,
       status: 'live',
-    });
+      ...(report.nodes ? { nodes: report.nodes } : {}),
+    };
+    this.edges.set(report.edgeId, record);
     this.reports.inc({ result: 'ok' });
     if (!known) this.logger.info(`Edge ${report.edgeId} connected${report.address ? ` at ${report.address}` : ''}, serving routing revision ${report.revision}`);
     else if (known.status === 'lost') this.logger.info(`Edge ${report.edgeId} is reporting again, serving routing revision ${report.revision}`);
     else if (known.startedAt !== report.startedAt) this.logger.info(`Edge ${report.edgeId} restarted`);
+    for (const listener of this.listeners) this.notify(() => listener.onReport?.(record, known));
+  }
+
+  private notify(call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.logger.error({ err }, 'An edge listener failed');
+    }
   }
 
   rejected(reason: string): void {
@@ -88,8 +117,10 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     for (const edge of [...this.edges.values()]) {
       const change = checkEdge(edge, now);
       if (change?.kind === 'lost') {
-        this.edges.set(edge.id, { ...edge, status: 'lost', lostAt: now });
+        const lost: EdgeRecord = { ...edge, status: 'lost', lostAt: now };
+        this.edges.set(edge.id, lost);
         this.logger.warn(`Edge ${edge.id} is lost: no report for ${change.silentSeconds} s`);
+        for (const listener of this.listeners) this.notify(() => listener.onLost?.(lost, change.silentSeconds));
       } else if (change?.kind === 'forget') {
         this.edges.delete(edge.id);
         this.logger.info(`Forgot edge ${edge.id}: lost for more than 10 minutes`);

@@ -1,42 +1,87 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { CdnConfig, Logger } from '@cdn/shared';
-import { CDN_CONFIG, CLOCK, Clock, LOGGER } from '../core/core.constants';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { AlertsService } from '../alerts/alerts.service';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
+import { EdgesService } from '../edges/edges.service';
 import { NodeRegistry } from '../nodes/node-registry';
 import { NodesService } from '../nodes/nodes.service';
 import { RoutingPublisher } from '../routing/routing-publisher';
-import { checkHeartbeatTimeout } from './health-transitions';
+import { PROBE_LEADERSHIP, ProbeLeadership } from './health.constants';
+import { forEachBounded, probeAgents, probeNode, probeUrl } from './node-probe';
+import { passiveRecords, samePassive } from './passive-signals';
+
+/** Probes in flight at once per round: enough for hundreds of nodes within one interval, without a socket storm. */
+const PROBE_CONCURRENCY = 32;
 
 /**
- * The health loop: every --health-interval seconds, applies the pure decisions of
- * health-transitions.ts to every node, and retries a routing publish that failed.
+ * The health loop: every --health-interval seconds, checks heartbeat ages, probes every node (when
+ * this replica leads probing), releases quiet flap holds and retries a routing publish that failed.
+ * Edge reports feed the passive signals as they arrive. The decisions are node-health.ts's.
  */
 @Injectable()
-export class HealthService implements OnModuleDestroy {
+export class HealthService implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopping = new AbortController();
+  private readonly agents;
+  private readonly probes: Counter<'result'>;
+  private readonly probeSeconds: Histogram<'result'>;
+  private unlisten: (() => void) | undefined;
 
   constructor(
     @Inject(CDN_CONFIG) private readonly config: CdnConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PROBE_LEADERSHIP) private readonly leadership: ProbeLeadership,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
     private readonly registry: NodeRegistry,
     private readonly nodes: NodesService,
     private readonly routing: RoutingPublisher,
-  ) {}
+    private readonly edges: EdgesService,
+    private readonly alerts: AlertsService,
+  ) {
+    // Idle probe sockets live a little longer than one interval: reused by the next round, then closed.
+    this.agents = probeAgents(config.healthInterval * 1000 + 1000);
+    this.probes = new Counter({ name: 'cdn_cp_probes_total', help: 'Active health probes of nodes, by result (success, failure)', labelNames: ['result'], registers: [metrics] });
+    this.probeSeconds = new Histogram({
+      name: 'cdn_cp_probe_duration_seconds',
+      help: 'Time to a probe answer (or failure), by result',
+      labelNames: ['result'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [metrics],
+    });
+  }
+
+  onModuleInit(): void {
+    this.unlisten = this.edges.listen({
+      onReport: (edge, previous) => {
+        if (previous?.status === 'lost') this.alerts.edgeBack(edge.id);
+        void this.updatePassive();
+      },
+      onLost: (edge, silentSeconds) => {
+        this.alerts.edgeLost(edge.id, `no report for ${silentSeconds} s`);
+        void this.updatePassive();
+      },
+    });
+  }
 
   /** Starts the periodic check; the timer never keeps the process alive on its own. */
   start(): void {
     if (this.timer) return;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.timer = setInterval(() => void this.check(), this.config.healthInterval * 1000);
     this.timer.unref();
   }
 
+  /** Stops the loop and cancels probes in flight. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
   }
 
-  /** One health check, then a retry of a failed routing publish; concurrent calls share the one running. */
+  /** One health round, then a retry of a failed routing publish; concurrent calls share the one running. */
   check(): Promise<void> {
     this.running ??= this.runCheck(true).finally(() => (this.running = undefined));
     return this.running;
@@ -55,20 +100,62 @@ export class HealthService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stop();
+    this.unlisten?.();
+    this.agents.destroy();
   }
 
-  private async runCheck(republish: boolean): Promise<void> {
+  private async runCheck(full: boolean): Promise<void> {
     try {
-      for (const { id } of this.registry.list()) {
-        // Re-read: an earlier await in this loop may have let a heartbeat in.
-        const node = this.registry.get(id);
-        const change = node && checkHeartbeatTimeout(node, this.clock(), this.config.nodeTimeout);
-        if (change) await this.nodes.markInactive(id, change);
-      }
-      // Not awaited: a store that is down may take its whole timeout, and heartbeat timeouts must not wait for it.
-      if (republish) void this.routing.republishIfDirty(() => this.registry.routeNodes());
+      await this.checkHeartbeats();
+      if (!full) return;
+      this.alerts.sweep();
+      // Not awaited: a store that is down may take its whole timeout, and health decisions must not wait for it.
+      void this.routing.republishIfDirty(() => this.registry.routeNodes());
+      if (this.leadership.isLeader()) await this.probeAll();
     } catch (err) {
       this.logger.error({ err }, 'Health check failed');
+    }
+  }
+
+  private async checkHeartbeats(): Promise<void> {
+    for (const { id } of this.registry.list()) {
+      // Re-read: an earlier await in this loop may have let a heartbeat in.
+      const node = this.registry.get(id);
+      if (node) await this.nodes.applyHealth(id, { kind: 'heartbeat-check', at: this.clock(), lastHeartbeat: node.lastHeartbeat });
+    }
+  }
+
+  private async probeAll(): Promise<void> {
+    const signal = this.stopping.signal;
+    const timeoutMs = this.config.probeTimeout * 1000;
+    await forEachBounded(this.registry.list(), PROBE_CONCURRENCY, async ({ id, url }) => {
+      if (signal.aborted) return;
+      const target = probeUrl(url, this.config.healthPath);
+      const outcome = await probeNode(target, timeoutMs, this.agents, signal);
+      if (signal.aborted) return;
+      const result = outcome.ok ? 'success' : 'failure';
+      this.probes.inc({ result });
+      this.probeSeconds.observe({ result }, outcome.durationMs / 1000);
+      this.logger.debug(`Probe of node ${id} (${target}): ${outcome.result}`);
+      await this.nodes.applyHealth(id, { kind: 'probe', at: this.clock(), ok: outcome.ok, result: outcome.result });
+    });
+  }
+
+  /** Re-reads what live edges say of every node; only nodes whose signals changed are touched. */
+  private async updatePassive(): Promise<void> {
+    try {
+      const nodes = this.registry.list();
+      const records = passiveRecords(
+        nodes.map((n) => n.id),
+        this.edges.liveEdges(),
+      );
+      const now = this.clock();
+      for (const node of nodes) {
+        const passive = records.get(node.id);
+        if (passive && !samePassive(passive, node.health.passive)) await this.nodes.applyHealth(node.id, { kind: 'passive', at: now, passive });
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'Applying edge health signals failed');
     }
   }
 }

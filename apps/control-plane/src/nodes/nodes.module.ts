@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { CLOCK, Clock } from '../core/core.constants';
+import { EdgesModule } from '../edges/edges.module';
 import { RoutingModule } from '../routing/routing.module';
 import { NodeStateStore } from '../state/node-state-store';
 import { StateModule } from '../state/state.module';
@@ -7,11 +10,11 @@ import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
 
 @Module({
-  imports: [StateModule, RoutingModule],
+  imports: [StateModule, RoutingModule, EdgesModule, AlertsModule],
   controllers: [NodesController],
   providers: [
     // The table starts from the saved file: loading it is part of starting the module.
-    { provide: NodeRegistry, useFactory: async (state: NodeStateStore) => new NodeRegistry(await state.load()), inject: [NodeStateStore] },
+    { provide: NodeRegistry, useFactory: async (state: NodeStateStore, clock: Clock) => new NodeRegistry(await state.load(), clock()), inject: [NodeStateStore, CLOCK] },
     NodesService,
   ],
   exports: [NodeRegistry, NodesService],

@@ -1,36 +1,48 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CdnError, Logger, NodeRegistration } from '@cdn/shared';
+import { CdnConfig, CdnError, Logger, NODE_STATUSES, NodeRegistration } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
-import { applyHeartbeat, BecameInactive } from '../health/health-transitions';
+import { AlertsService } from '../alerts/alerts.service';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
+import { applyHealthInput, HealthInput, HealthSettings, Transition } from '../health/node-health';
 import { RoutingPublisher } from '../routing/routing-publisher';
 import { NodeStateStore } from '../state/node-state-store';
 import { NodeRegistry } from './node-registry';
-import { newNode, NodeState, routingChanged, toRouteNode, updatedNode } from './node-state';
+import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
 
 /**
  * Every change to the node table goes through here: apply it in memory, tell the edges when it
  * changes what they route by, and save the file (awaited, so an answered change survives a crash).
  * The routing write is not awaited: with NATS down it would hold every answer for the store's
  * timeout, and the publisher never rejects (a failed write is retried as a full publish).
+ * Health facts (heartbeats, probes, edge signals, drains) go through the pure health model; every
+ * status change it makes is logged, counted and handed to the alerts.
  */
 @Injectable()
 export class NodesService {
   private readonly registrations: Counter<'kind'>;
   private readonly heartbeats: Counter;
-  private readonly transitions: Counter<'to'>;
+  private readonly transitions: Counter<'from' | 'to'>;
+  private readonly settings: HealthSettings;
 
   constructor(
     private readonly registry: NodeRegistry,
     private readonly state: NodeStateStore,
     private readonly routing: RoutingPublisher,
+    private readonly alerts: AlertsService,
+    @Inject(CDN_CONFIG) config: CdnConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
+    this.settings = { nodeTimeout: config.nodeTimeout, healthyThreshold: config.healthyThreshold, unhealthyThreshold: config.unhealthyThreshold };
     this.registrations = new Counter({ name: 'cdn_cp_registrations_total', help: 'Node registrations, new or updating', labelNames: ['kind'], registers: [metrics] });
     this.heartbeats = new Counter({ name: 'cdn_cp_heartbeats_total', help: 'Heartbeats received from known nodes', registers: [metrics] });
-    this.transitions = new Counter({ name: 'cdn_cp_node_transitions_total', help: 'Node health transitions, by new status', labelNames: ['to'], registers: [metrics] });
+    this.transitions = new Counter({
+      name: 'cdn_cp_node_transitions_total',
+      help: 'Node status changes, by previous and new status',
+      labelNames: ['from', 'to'],
+      registers: [metrics],
+    });
     const nodes = registry;
     new Gauge({
       name: 'cdn_cp_nodes',
@@ -38,9 +50,7 @@ export class NodesService {
       labelNames: ['status'],
       registers: [metrics],
       collect() {
-        const active = nodes.list().filter((n) => n.isActive).length;
-        this.set({ status: 'active' }, active);
-        this.set({ status: 'inactive' }, nodes.size - active);
+        for (const status of NODE_STATUSES) this.set({ status }, nodes.list().filter((n) => n.health.status === status).length);
       },
     });
   }
@@ -57,29 +67,23 @@ export class NodesService {
 
   /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. */
   async register(registration: NodeRegistration): Promise<{ created: boolean }> {
+    const now = this.clock();
     const before = this.registry.get(registration.id);
-    const base = before ? updatedNode(before, registration) : newNode(registration, this.clock());
-    const { node } = applyHeartbeat(base, this.clock());
-    this.registry.set(node);
+    const base = before ? updatedNode(before, registration) : newNode(registration, now);
     this.registrations.inc({ kind: before ? 'updated' : 'created' });
-    if (before && !before.isActive) this.transitions.inc({ to: 'active' });
-    this.logger.info(`Node ${node.id} ${before ? 'updated' : 'registered'}: ${node.url} (${node.location}, capacity ${node.capacity})`);
-    await this.commit(before, node);
+    this.logger.info(`Node ${base.id} ${before ? 'updated' : 'registered'}: ${base.url} (${base.location}, capacity ${base.capacity})`);
+    const node = this.step(base, { kind: 'heartbeat', at: now });
+    await this.commit(before, { ...node, lastHeartbeat: now });
     return { created: !before };
   }
 
   async heartbeat(id: string, currentLoad?: number): Promise<void> {
+    const now = this.clock();
     const before = this.get(id);
-    const { node, revived } = applyHeartbeat({ ...before, currentLoad: currentLoad ?? before.currentLoad }, this.clock());
-    this.registry.set(node);
     this.heartbeats.inc();
-    if (revived) {
-      this.transitions.inc({ to: 'active' });
-      this.logger.info(`Node ${id} is active again`);
-    } else {
-      this.logger.debug(`Heartbeat from node ${id}`);
-    }
-    await this.commit(before, node);
+    this.logger.debug(`Heartbeat from node ${id}`);
+    const node = this.step({ ...before, currentLoad: currentLoad ?? before.currentLoad }, { kind: 'heartbeat', at: now });
+    await this.commit(before, { ...node, lastHeartbeat: now });
   }
 
   async deregister(id: string): Promise<void> {
@@ -87,24 +91,51 @@ export class NodesService {
     this.registry.delete(id);
     this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
     void this.routing.removeNode(id);
+    this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
     await this.state.save(this.registry.toStored());
   }
 
-  /** Applies a health decision made by the health loop. */
-  async markInactive(id: string, change: BecameInactive): Promise<void> {
-    const before = this.registry.get(id);
-    if (!before || !before.isActive) return;
-    const node: NodeState = { ...before, isActive: false, failCount: change.failCount };
-    this.registry.set(node);
-    this.transitions.inc({ to: 'inactive' });
-    this.logger.warn(`Node ${id} is inactive: no heartbeat for ${change.silentSeconds} s`);
+  /** An operator drains the node (no new traffic) or undoes it (its health decides again). */
+  async setDrained(id: string, drained: boolean): Promise<NodeState> {
+    const before = this.get(id);
+    if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
+    const node = this.step(before, { kind: 'drain', at: this.clock(), drained });
     await this.commit(before, node);
+    return node;
+  }
+
+  /** Applies a fact from the health loop (heartbeat age, a probe) or from edges; unknown ids are ignored (deregistered meanwhile). */
+  async applyHealth(id: string, input: HealthInput): Promise<void> {
+    const before = this.registry.get(id);
+    if (!before) return;
+    await this.commit(before, this.step(before, input));
+  }
+
+  /** Runs the health model and sets the result in the table at once (before any await), so concurrent facts never overwrite each other. */
+  private step(node: NodeState, input: HealthInput): NodeState {
+    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
+    const next: NodeState = { ...node, health, failCount: node.failCount + failures };
+    this.registry.set(next);
+    if (transition) this.onTransition(next, transition);
+    return next;
+  }
+
+  private onTransition(node: NodeState, t: Transition): void {
+    this.transitions.inc({ from: t.from, to: t.to });
+    if (t.to === 'active') this.logger.info(`Node ${node.id} is active again (was ${t.from}): ${t.reason}`);
+    else this.logger.warn(`Node ${node.id} is ${t.to}: ${t.reason}`);
+    this.alerts.nodeChanged(node.id, t.to, t.reason, this.activeCount(), this.registry.size);
+  }
+
+  private activeCount(): number {
+    return this.registry.list().filter(isActive).length;
   }
 
   private async commit(before: NodeState | undefined, after: NodeState): Promise<void> {
+    this.registry.set(after);
     // Started before the save, so that in one process the edge routes by a change before it is answered.
     if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
-    await this.state.save(this.registry.toStored());
+    if (storedChanged(before, after)) await this.state.save(this.registry.toStored());
   }
 }
 

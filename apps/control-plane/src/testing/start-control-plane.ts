@@ -7,7 +7,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CdnConfig, createLogger, InProcessBus, parseConfig, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
+import type { AlertDeliveryOverride } from '../alerts/alerts.constants';
 import { ControlPlane, createControlPlane } from '../control-plane';
+import type { ProbeLeadership } from '../health/health.constants';
 
 export interface LogEntry {
   level: number;
@@ -48,7 +50,15 @@ export function testConfig(dir: string, overrides: Partial<CdnConfig> = {}): Cdn
 }
 
 export async function startControlPlane(
-  options: { dir?: string; config?: Partial<CdnConfig>; bus?: InProcessBus; store?: RoutingStore; clock?: TestClock } = {},
+  options: {
+    dir?: string;
+    config?: Partial<CdnConfig>;
+    bus?: InProcessBus;
+    store?: RoutingStore;
+    clock?: TestClock;
+    probeLeadership?: ProbeLeadership;
+    alertDelivery?: AlertDeliveryOverride;
+  } = {},
 ): Promise<RunningControlPlane> {
   const dir = options.dir ?? tempDir();
   const config = testConfig(dir, options.config);
@@ -70,6 +80,9 @@ export async function startControlPlane(
     source: bus.source(),
     transport: { kind: 'in-process', bus },
     cacheCommands: bus.cacheCommands,
+    nodeLoads: bus.nodeLoads,
+    probeLeadership: options.probeLeadership,
+    alertDelivery: options.alertDelivery,
     registry,
     now: clock.now,
   });

@@ -27,6 +27,7 @@ describe('edge reports over NATS', () => {
       source: bus.source(),
       transport: { kind: 'nats', servers: `nats://127.0.0.1:${port}` },
       cacheCommands: bus.cacheCommands,
+      nodeLoads: bus.nodeLoads,
     });
     const { server, url } = await serve(cp.handler);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -54,6 +55,7 @@ describe('edge reports over NATS', () => {
       source: bus.source(),
       transport: { kind: 'nats', servers: `nats://127.0.0.1:${await freePort()}` },
       cacheCommands: bus.cacheCommands,
+      nodeLoads: bus.nodeLoads,
     });
     const started = Date.now();
     await cp.close();

@@ -21,6 +21,7 @@ export interface EdgeMetrics {
   sharedTierFailures: Counter<'kind' | 'operation'>;
   retries: Counter<'reason'>;
   ejections: Counter;
+  panicRouted: Counter;
 }
 
 /** What the cache gauges read on each scrape. */
@@ -59,6 +60,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     sharedTierFailures: counter('cache_shared_failures_total', 'Shared (Redis) cache operations that failed or timed out', ['kind', 'operation']),
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
+    panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),
   };
 }
 

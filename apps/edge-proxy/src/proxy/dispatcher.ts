@@ -40,6 +40,16 @@ export interface Dispatcher {
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { forwarder, health, budget, metrics, logger } = options;
+  let lastPanicLog = 0;
+
+  /** No healthy node is left and panic routing sends to an unhealthy one: counted always, logged at most every 10 s. */
+  function notePanic(nodeId: string, status: string): void {
+    metrics.panicRouted.inc();
+    const now = Date.now();
+    if (now - lastPanicLog < 10_000) return;
+    lastPanicLog = now;
+    logger.warn(`No active node left: panic routing sends requests to ${status} node ${nodeId}`);
+  }
 
   function pick(state: RoutingState, req: IncomingMessage, key: string, tried: ReadonlySet<string>) {
     const location = req.headers['x-client-location'];
@@ -58,6 +68,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const tried = new Set<string>();
       const first = pick(state, req, key, tried);
       if (first === undefined) return false;
+      if (first.status !== 'active') notePanic(first.id, first.status);
       budget.request();
       const method = exchange.method;
       const body = replayableBody(req);
