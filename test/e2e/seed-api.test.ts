@@ -145,13 +145,25 @@ describe('seed API on the all-in-one server', () => {
     expect((await post(`${app.url}/toggle_cache`)).body).toEqual({ status: 'Cache is now enabled' });
   });
 
-  it('answers 502 JSON and logs "Failed to forward request" when the node is unreachable', async () => {
+  it('fails over to another node when the chosen one is unreachable, logging "Failed to forward request"', async () => {
     await post(`${app.url}/register_node`, { id: 'dead', url: 'http://127.0.0.1:1', location: 'Nowhere', capacity: 1 });
+    const answer = await get(`${app.url}/cdn/failover`, { headers: { 'X-Client-Location': 'Nowhere' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-cdn-node')).not.toBe('dead');
+    await eventually(() => /WARNING.*Failed to forward request GET \/cdn\/failover to dead: ECONNREFUSED/.test(fs.readFileSync(path.join(cwd, 'cdn_system.log'), 'utf8')), 3_000);
+    await request(`${app.url}/nodes/dead`, { method: 'DELETE' });
+  });
+
+  it('answers 502 JSON and logs "Failed to forward request" at ERROR when no node can be reached', async () => {
+    // --retries is 2: three nodes, all unreachable, all in the client's location.
+    for (const id of ['dead1', 'dead2', 'dead3']) {
+      await post(`${app.url}/register_node`, { id, url: 'http://127.0.0.1:1', location: 'Nowhere', capacity: 1 });
+    }
     const answer = await get(`${app.url}/cdn/x`, { headers: { 'X-Client-Location': 'Nowhere' } });
     expect(answer.status).toBe(502);
     expect(answer.body.error).toBe('upstream_unreachable');
-    await eventually(() => fs.readFileSync(path.join(cwd, 'cdn_system.log'), 'utf8').includes('Failed to forward request'), 3_000);
-    await request(`${app.url}/nodes/dead`, { method: 'DELETE' });
+    await eventually(() => /ERROR.*Failed to forward request GET \/cdn\/x to dead\d/.test(fs.readFileSync(path.join(cwd, 'cdn_system.log'), 'utf8')), 3_000);
+    for (const id of ['dead1', 'dead2', 'dead3']) await request(`${app.url}/nodes/${id}`, { method: 'DELETE' });
   });
 
   it('writes cdn_nodes.json in the seed format', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EDGE_EVENTS, InProcessBus, RouteNode, RoutingStore, RoutingTable } from '@cdn/shared';
+import { Origin, startOrigin } from '../../../test/support/origin';
 import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane } from './testing/start-control-plane';
 
 const running: RunningControlPlane[] = [];
@@ -8,8 +9,10 @@ async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
   running.push(cp);
   return cp;
 }
+const origins: Origin[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((cp) => cp.close()));
+  await Promise.all(origins.splice(0).map((o) => o.close()));
 });
 
 /** An edge's view of the routing table. */
@@ -23,7 +26,10 @@ async function watchTable(bus: InProcessBus) {
 describe('health', () => {
   it('a node without heartbeat for --node-timeout becomes inactive, and active again on a heartbeat', async () => {
     const cp = await start({ config: { nodeTimeout: 1, healthInterval: 1 } });
-    await cp.call('POST', '/register_node', JSON.stringify(NODE1));
+    // A real origin: probes succeed, so only the heartbeat decides here.
+    const origin = await startOrigin('node1');
+    origins.push(origin);
+    await cp.call('POST', '/register_node', JSON.stringify({ ...NODE1, url: origin.url }));
     cp.clock.advance(2_000);
     await eventually(async () => (await cp.call('GET', '/nodes')).body.nodes[0].status === 'inactive', 5_000);
     expect((await cp.call('GET', '/nodes/node1')).body.fail_count).toBe(1);
@@ -31,10 +37,10 @@ describe('health', () => {
 
     await cp.call('POST', '/heartbeat/node1');
     expect((await cp.call('GET', '/nodes/node1')).body).toMatchObject({ status: 'active', fail_count: 1 });
-    expect(messages(cp.logs, LEVEL.info)).toContain('Node node1 is active again');
+    expect(messages(cp.logs, LEVEL.info).some((m) => m.startsWith('Node node1 is active again (was inactive): healthy'))).toBe(true);
     const metrics = (await cp.call('GET', '/metrics')).body as string;
-    expect(metrics).toContain('cdn_cp_node_transitions_total{to="inactive"} 1');
-    expect(metrics).toContain('cdn_cp_node_transitions_total{to="active"} 1');
+    expect(metrics).toContain('cdn_cp_node_transitions_total{from="active",to="inactive"} 1');
+    expect(metrics).toContain('cdn_cp_node_transitions_total{from="inactive",to="active"} 1');
   });
 
   it('nodes silent while the control plane was down are inactive before edges see them', async () => {
