@@ -69,31 +69,23 @@ export function byteSize(min: number, max: number) {
   };
 }
 
-export function redisUrl(raw: string, name: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
-    throw new InvalidValueError(`${name} must be a redis:// or rediss:// URL, got "${raw}"`);
-  }
-  return raw;
+
+/** A URL with one of the given schemes, e.g. urlWithScheme(['http:', 'https:'], 'an http:// or https:// URL'). */
+function urlWithScheme(protocols: readonly string[], what: string) {
+  return (raw: string, name: string): string => {
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !protocols.includes(url.protocol)) throw new InvalidValueError(`${name} must be ${what}, got "${raw}"`);
+    return raw;
+  };
 }
 
-export function httpUrl(raw: string, name: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) {
-    throw new InvalidValueError(`${name} must be an http:// or https:// URL, got "${raw}"`);
-  }
-  return raw;
-}
+export const httpUrl = urlWithScheme(['http:', 'https:'], 'an http:// or https:// URL');
+export const redisUrl = urlWithScheme(['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
 
 export function urlPath(raw: string, name: string): string {
   if (!raw.startsWith('/') || /\s/.test(raw)) throw new InvalidValueError(`${name} must be a path starting with /, got "${raw}"`);
