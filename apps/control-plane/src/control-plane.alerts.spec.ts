@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RestartableOrigin, startRestartableOrigin } from './testing/restartable-origin';
+import { startRestartableOrigin } from './testing/restartable-origin';
 import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane } from './testing/start-control-plane';
 
 interface Received {

@@ -10,6 +10,8 @@ import { createDispatcher } from './proxy/dispatcher';
 import { createCacheCommandHandler } from './cache/cache-commands';
 import { CacheFiller } from './cache/cache-filler';
 import { createCacheFlow } from './cache/cache-flow';
+import { HitForMiss } from './cache/coalescing/hit-for-miss';
+import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { createSharedTier } from './cache/store/shared-tier';
@@ -100,7 +102,19 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   });
   const store = createEntryStore(cache, metrics);
   const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf });
+  const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
+  const passThrough = createPassThrough({
+    cache,
+    dispatcher,
+    hitForMiss,
+    sortQuery: config.cacheSortQuery,
+    metrics,
+    logger,
+    broadcastInvalidation: (targets) => options.cacheCommands.publish({ type: 'invalidate', targets, fromEdge: edgeId, issuedAt: now() }),
+  });
   const flow = createCacheFlow({
+    hitForMiss,
+    passThrough,
     cache,
     store,
     filler,
@@ -112,7 +126,6 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     now,
     random,
     cacheOn: () => routing?.cacheOn === true,
-    broadcastInvalidation: (targets) => options.cacheCommands.publish({ type: 'invalidate', targets, fromEdge: edgeId, issuedAt: now() }),
   });
   const onCacheCommand = createCacheCommandHandler({
     edgeId,
@@ -192,9 +205,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
     const state = routing;
     if (state === undefined) return sendError(res, 'not_ready');
-    if (!state.cacheOn) return flow.pass(req, res, exchange, state);
-    if (exchange.method === 'GET' || exchange.method === 'HEAD') return flow.serve(req, res, exchange, state);
-    flow.pass(req, res, exchange, state);
+    if (state.cacheOn && (exchange.method === 'GET' || exchange.method === 'HEAD')) return flow.serve(req, res, exchange, state);
+    passThrough.pass(req, res, exchange, state);
   }
 
   return {

@@ -8,11 +8,10 @@ import { discard, relay, relayHeaders } from '../proxy/relay';
 import type { RoutingState } from '../routing/routing-state';
 import type { CacheFiller } from './cache-filler';
 import { Fill } from './coalescing/fill';
-import { HitForMiss } from './coalescing/hit-for-miss';
+import type { HitForMiss } from './coalescing/hit-for-miss';
 import {
   decideStorage,
   freshenWithNotModified,
-  invalidatedTargets,
   parseCacheControl,
   primaryKey,
   RequestPolicy,
@@ -23,6 +22,7 @@ import {
   usableOnError,
 } from './http-semantics';
 import type { StoreEntry } from './entry-store';
+import type { PassThrough } from './pass-through';
 import { entryFromResponse } from './response-entry';
 import { serveEntry } from './serve-entry';
 import type { CacheEntry } from './store/cache-entry';
@@ -42,10 +42,10 @@ export interface CacheFlowOptions {
   random: () => number;
   /** Whether answers completing now may still be stored (the cache may have been switched off meanwhile). */
   cacheOn: () => boolean;
-  /** Tells every other edge to drop these primary keys (after a successful unsafe request). */
-  broadcastInvalidation: (primaries: string[]) => void;
-  /** How long a key stays marked uncacheable (hit-for-miss). */
-  hitForMissMs?: number;
+  /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
+  hitForMiss: HitForMiss;
+  /** Forwards requests the cache does not take part in. */
+  passThrough: PassThrough;
 }
 
 /** What one cacheable request is looking for. */
@@ -64,14 +64,13 @@ interface Lookup {
 export interface CacheFlow {
   /** GET and HEAD while the cache is on: L1, then L2, then the node (coalesced), with RFC 9111 semantics. */
   serve(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void;
-  /** Any other method: forwarded as it is; a success invalidates what it changed on every edge. */
-  pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void;
 }
 
 export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   const { cache, dispatcher, metrics, logger, now, storeOptions, store } = options;
   const fills = new Map<string, Fill>();
-  const hitForMiss = new HitForMiss({ ttlMs: options.hitForMissMs ?? 120_000, now });
+  const { hitForMiss } = options;
+  const forward = options.passThrough.forward;
   const refreshing = new Set<string>();
 
   function serve(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
@@ -258,41 +257,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     });
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
-    const key = primaryKey(exchange.path, { sortQuery: options.sortQuery });
-    if (!dispatcher.dispatch(req, res, exchange, state, key)) sendError(res, 'no_active_node');
-  }
-
-  function pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
-    const method = exchange.method;
-    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE') {
-      const host = req.headers.host;
-      exchange.respond = (proxyRes) => {
-        const status = proxyRes.statusCode ?? 0;
-        if (status >= 200 && status < 400) invalidate(exchange, status, proxyRes.headers, host, state);
-        relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
-      };
-    }
-    forward(req, res, exchange, state);
-  }
-
-  function invalidate(exchange: Exchange, status: number, headers: IncomingHttpHeaders, clientHost: string | undefined, state: RoutingState): void {
-    const nodeHost = state.targets.get(exchange.nodeId!)?.proxyOptions.target.host ?? '';
-    const targets = invalidatedTargets(exchange.method, status, exchange.path, headers, { clientHost, nodeHost });
-    if (targets.length === 0) return;
-    const primaries = targets.map((t) => primaryKey(t, { sortQuery: options.sortQuery }));
-    for (const primary of primaries) hitForMiss.forget(primary);
-    void cache.invalidate(primaries).then(
-      (count) => {
-        metrics.invalidations.inc({ source: 'local' });
-        logger.info(`Invalidated ${primaries.join(' ')} after ${exchange.method} ${exchange.path} (${count} entries)`);
-      },
-      (err: unknown) => logger.warn({ err }, `Invalidation of ${primaries.join(' ')} failed: ${(err as Error).message}`),
-    );
-    options.broadcastInvalidation(primaries);
-  }
-
-  return { serve, pass };
+  return { serve };
 }
 
 function isConditional(headers: IncomingHttpHeaders): boolean {

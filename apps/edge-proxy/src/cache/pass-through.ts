@@ -1,0 +1,69 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@cdn/shared';
+import { sendError } from '../http/send-json';
+import type { EdgeMetrics } from '../observability/edge-metrics';
+import type { Dispatcher } from '../proxy/dispatcher';
+import type { Exchange } from '../proxy/exchange';
+import { relay, relayHeaders } from '../proxy/relay';
+import type { RoutingState } from '../routing/routing-state';
+import type { HitForMiss } from './coalescing/hit-for-miss';
+import { invalidatedTargets, primaryKey } from './http-semantics';
+import type { TieredCache } from './store/tiered-cache';
+
+export interface PassThroughOptions {
+  cache: TieredCache;
+  dispatcher: Dispatcher;
+  hitForMiss: HitForMiss;
+  sortQuery: boolean;
+  metrics: EdgeMetrics;
+  logger: Logger;
+  /** Tells every other edge to drop these primary keys. */
+  broadcastInvalidation: (primaries: string[]) => void;
+}
+
+export interface PassThrough {
+  /** Forwards a request the cache takes no part in (cache off, no-store request, an authenticated request). */
+  forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void;
+  /** Any method but GET and HEAD: forwarded as it is; a success invalidates what it changed, on every edge (RFC 9111 §4.4). */
+  pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void;
+}
+
+export function createPassThrough(options: PassThroughOptions): PassThrough {
+  const { cache, dispatcher, hitForMiss, metrics, logger } = options;
+  const key = (target: string) => primaryKey(target, { sortQuery: options.sortQuery });
+
+  function forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
+    if (!dispatcher.dispatch(req, res, exchange, state, key(exchange.path))) sendError(res, 'no_active_node');
+  }
+
+  function pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
+    const method = exchange.method;
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE') {
+      const host = req.headers.host;
+      exchange.respond = (proxyRes) => {
+        const status = proxyRes.statusCode ?? 0;
+        if (status >= 200 && status < 400) invalidate(exchange, status, proxyRes.headers, host, state);
+        relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
+      };
+    }
+    forward(req, res, exchange, state);
+  }
+
+  function invalidate(exchange: Exchange, status: number, headers: IncomingHttpHeaders, clientHost: string | undefined, state: RoutingState): void {
+    const nodeHost = state.targets.get(exchange.nodeId!)?.proxyOptions.target.host ?? '';
+    const targets = invalidatedTargets(exchange.method, status, exchange.path, headers, { clientHost, nodeHost });
+    if (targets.length === 0) return;
+    const primaries = targets.map(key);
+    for (const primary of primaries) hitForMiss.forget(primary);
+    void cache.invalidate(primaries).then(
+      (count) => {
+        metrics.invalidations.inc({ source: 'local' });
+        logger.info(`Invalidated ${primaries.join(' ')} after ${exchange.method} ${exchange.path} (${count} entries)`);
+      },
+      (err: unknown) => logger.warn({ err }, `Invalidation of ${primaries.join(' ')} failed: ${(err as Error).message}`),
+    );
+    options.broadcastInvalidation(primaries);
+  }
+
+  return { forward, pass };
+}
