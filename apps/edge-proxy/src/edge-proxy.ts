@@ -62,8 +62,9 @@ export const MAX_URL_LENGTH = 8 * 1024;
 const CDN_PREFIX = '/cdn/';
 
 /**
- * A stateless edge: it follows the routing table, picks a node per request, keeps a small memory cache
- * and streams everything else through. Only URLs from the table are ever targeted.
+ * A stateless edge: it follows the routing table, picks a node per request (retrying another when one
+ * fails), caches by HTTP's rules in memory and in the shared Redis tier, and streams everything else
+ * through. Only URLs from the table are ever targeted.
  */
 export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const { config, logger, source, events, edgeId } = options;
@@ -124,7 +125,6 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     metrics,
     logger,
     now,
-    random,
     cacheOn: () => routing?.cacheOn === true,
   });
   const onCacheCommand = createCacheCommandHandler({

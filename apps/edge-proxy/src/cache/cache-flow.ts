@@ -39,7 +39,6 @@ export interface CacheFlowOptions {
   metrics: EdgeMetrics;
   logger: Logger;
   now: () => number;
-  random: () => number;
   /** Whether answers completing now may still be stored (the cache may have been switched off meanwhile). */
   cacheOn: () => boolean;
   /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
