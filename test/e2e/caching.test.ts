@@ -38,6 +38,12 @@ function originRoutes() {
       if (req.headers['if-none-match'] === etag) return send(304, { etag, 'cache-control': cacheControl });
       send(200, { etag, 'cache-control': cacheControl, 'content-type': 'text/plain' }, body);
     };
+    if (path === '/slow-sized') {
+      res.writeHead(200, { 'cache-control': 'max-age=60', 'content-type': 'text/plain', 'content-length': '10' });
+      res.write('first;');
+      setTimeout(() => res.end('last'), 400);
+      return;
+    }
     if (path.startsWith('/slow')) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -245,6 +251,28 @@ describe('edge caching', () => {
       expect(routes.hits('/slow')).toBe(1);
       // Every client had the first chunk well before the node finished (it waits 400 ms).
       expect(Math.max(...firstBytes)).toBeLessThan(350);
+    });
+
+    it('keeps answering the waiting clients when the client that started the fetch leaves', async () => {
+      const getBody = () =>
+        new Promise<string>((done, fail) => {
+          http.get(`${a.url}/cdn/slow-sized`, (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => done(body));
+            res.on('error', fail);
+          }).on('error', fail);
+        });
+      const first = http.get(`${a.url}/cdn/slow-sized`, (res) => res.resume());
+      first.on('error', () => undefined);
+      await sleep(100);
+      const bodies = [getBody(), getBody(), getBody(), getBody()];
+      await sleep(100);
+      // The node takes 400 ms; the client that started the fetch leaves half-way.
+      first.destroy();
+      expect(await Promise.all(bodies)).toEqual(['first;last', 'first;last', 'first;last', 'first;last']);
+      expect(routes.hits('/slow-sized')).toBe(1);
+      expect((await get(`${a.url}/cdn/slow-sized`)).headers.get('x-cache')).toBe('HIT');
     });
 
     it('does not serialise an uncacheable URL: concurrent requests go straight through (hit-for-miss)', async () => {

@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '@cdn/shared';
 import type { CacheOutcome } from '../observability/access-log';
 
 /** What the edge knows about one /cdn request while it is served; kept on the response under EXCHANGE. */
@@ -21,14 +22,16 @@ export interface Exchange {
   attempts: number;
   /** Called when an attempt failed before anything reached the client; returns true when it started another. */
   retry: ((code: string) => boolean) | undefined;
-  /** Called when the node could not be reached or timed out; returns true when it answered the client (stale-if-error). */
-  onUpstreamFailure: (() => boolean) | undefined;
+  /** Called when no node could answer (with the error the client would get); returns true when it answered instead. */
+  onUpstreamFailure: ((error: ErrorCode) => boolean) | undefined;
   /** The request to the node, once it has a socket. */
   upstream: ClientRequest | undefined;
   /** Fires when the node has not answered in time. */
   timer: NodeJS.Timeout | undefined;
   /** An error answer (or a destroyed socket) has already been given: later errors are ignored. */
   failed: boolean;
+  /** A fetch shared by several clients (coalescing): no client's departure ends it, and its owner answers failures. */
+  detached: boolean;
 }
 
 export const EXCHANGE = Symbol('cdn.exchange');
@@ -38,7 +41,7 @@ export type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
 export function newExchange(method: string, path: string, startedAt: number): Exchange {
   return {
     method, path, startedAt, cache: 'BYPASS', nodeId: undefined, requestTime: 0, responseTime: 0,
-    upstreamHeaders: undefined, respond: undefined, attempts: 0, retry: undefined, onUpstreamFailure: undefined, upstream: undefined, timer: undefined, failed: false,
+    upstreamHeaders: undefined, respond: undefined, attempts: 0, retry: undefined, onUpstreamFailure: undefined, upstream: undefined, timer: undefined, failed: false, detached: false,
   };
 }
 

@@ -44,7 +44,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     exchange.failed = true;
     clearTimeout(exchange.timer);
     exchange.upstream?.destroy();
-    if (res.destroyed || req.socket.destroyed) {
+    if (!exchange.detached && (res.destroyed || req.socket.destroyed)) {
       // The client left first; its departure is what broke the forward, not the node.
       logger.debug(`Client went away during ${exchange.method} ${exchange.path} to ${exchange.nodeId}`);
       return;
@@ -58,8 +58,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       return;
     }
     logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, failure);
-    if (exchange.onUpstreamFailure?.()) return;
-    sendError(res, clientErrorFor(code), { 'x-cdn-node': nodeId });
+    const error = clientErrorFor(code);
+    if (exchange.onUpstreamFailure?.(error)) return;
+    sendError(res, error, { 'x-cdn-node': nodeId });
   }
 
   proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, res: ServerResponse) => {

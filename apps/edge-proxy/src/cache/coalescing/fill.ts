@@ -1,37 +1,37 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Exchange } from '../../proxy/exchange';
 import { BodyCollector } from '../body-collector';
 
-/** A client waiting on another request's answer for the same key. */
+/** A client waiting on the shared fetch of its key. */
 export interface Follower {
+  req: IncomingMessage;
   res: ServerResponse;
-  /** The follower's request headers: a varying answer is shared only with clients of the same variant. */
-  headers: IncomingHttpHeaders;
+  exchange: Exchange;
   /** Called instead of being served when the answer cannot be shared with it: the follower goes on by itself. */
   release(): void;
-  /** Told which node the shared answer comes from, when it starts. */
-  started(nodeId: string): void;
 }
 
 /**
  * One answer from a node, fetched once for every client asking for the same key at the same time
- * (request coalescing). Followers get the answer as it arrives, not after it completes: a late joiner
- * has the chunks so far replayed, then the rest live. The body is kept while it fits the cache's object
- * limit (it becomes the cache entry); past that the fill takes no new followers.
+ * (request coalescing). Followers get the answer as it arrives, not after it completes: a late joiner has
+ * the chunks so far replayed, then the rest live. The fetch runs at the pace of the slowest follower
+ * (push() reports back-pressure), and no follower leaving stops it for the others. The body is kept while
+ * it fits the cache's object limit (it becomes the cache entry); past that the fill takes no new followers.
  */
 export class Fill {
   private status = 0;
-  private nodeId: string | undefined;
   private headers: string[] | undefined;
+  private nodeId: string | undefined;
   private readonly collector: BodyCollector;
   private ended = false;
   private readonly followers = new Set<Follower>();
+  /** Followers whose socket buffer is full; the fetch waits until they drain. */
+  private readonly waiting = new Set<Follower>();
+  private onDrained: (() => void) | undefined;
+  private onEmpty: (() => void) | undefined;
 
   constructor(limit: number) {
     this.collector = new BodyCollector(limit);
-  }
-
-  get followerCount(): number {
-    return this.followers.size;
   }
 
   /** Whether a new follower can still be served from the start of the body. */
@@ -39,14 +39,32 @@ export class Fill {
     return !this.collector.overflowed && !this.ended;
   }
 
+  get followerCount(): number {
+    return this.followers.size;
+  }
+
   join(follower: Follower): void {
-    follower.res.once('close', () => this.followers.delete(follower));
+    follower.res.once('close', () => this.leave(follower));
     if (this.headers !== undefined) {
-      follower.started(this.nodeId!);
+      follower.exchange.nodeId = this.nodeId;
       follower.res.writeHead(this.status, this.headers);
       for (const chunk of this.collector.kept()) follower.res.write(chunk);
     }
     this.followers.add(follower);
+  }
+
+  /** Calls `handler` once every follower has gone (the fetch may stop if nothing is worth keeping). */
+  whenEmpty(handler: () => void): void {
+    this.onEmpty = handler;
+  }
+
+  /** Takes the followers out of the fill, to answer them another way (a revalidated or stale entry). */
+  takeFollowers(): Follower[] {
+    const followers = [...this.followers];
+    this.followers.clear();
+    this.waiting.clear();
+    this.ended = true;
+    return followers;
   }
 
   /** Lets go of the followers for which `unfit` holds (another variant); they go on by themselves. */
@@ -54,18 +72,8 @@ export class Fill {
     for (const follower of [...this.followers]) {
       if (!unfit(follower)) continue;
       this.followers.delete(follower);
+      this.waiting.delete(follower);
       follower.release();
-    }
-  }
-
-  /** The answer is shared: its status, the headers every follower gets, and the node it comes from. */
-  start(status: number, headers: string[], nodeId: string): void {
-    this.status = status;
-    this.headers = headers;
-    this.nodeId = nodeId;
-    for (const follower of this.followers) {
-      follower.started(nodeId);
-      follower.res.writeHead(status, headers);
     }
   }
 
@@ -75,9 +83,33 @@ export class Fill {
     this.releaseWhere(() => true);
   }
 
-  push(chunk: Buffer): void {
+  /** The answer is shared: its status, the headers every follower gets, and the node it comes from. */
+  start(status: number, headers: string[], nodeId: string): void {
+    this.status = status;
+    this.headers = headers;
+    this.nodeId = nodeId;
+    for (const follower of this.followers) {
+      follower.exchange.nodeId = nodeId;
+      follower.res.writeHead(status, headers);
+    }
+  }
+
+  /** Sends a chunk to every follower; false when one of them cannot take more yet (call whenDrained). */
+  push(chunk: Buffer): boolean {
     this.collector.push(chunk);
-    for (const { res } of this.followers) res.write(chunk);
+    for (const follower of this.followers) {
+      if (!follower.res.write(chunk) && !this.waiting.has(follower)) {
+        this.waiting.add(follower);
+        follower.res.once('drain', () => this.drained(follower));
+      }
+    }
+    return this.waiting.size === 0;
+  }
+
+  /** Calls `handler` once every follower that was full has drained (or left). */
+  whenDrained(handler: () => void): void {
+    if (this.waiting.size === 0) return handler();
+    this.onDrained = handler;
   }
 
   /** The whole body, when it completed within the limit. */
@@ -89,15 +121,28 @@ export class Fill {
     this.ended = true;
     for (const { res } of this.followers) res.end();
     this.followers.clear();
+    this.waiting.clear();
   }
 
   /** The node failed: followers already answered in part are cut off; the others go on by themselves. */
   abort(): void {
     this.ended = true;
-    for (const follower of [...this.followers]) {
-      this.followers.delete(follower);
+    for (const follower of this.takeFollowers()) {
       if (follower.res.headersSent) follower.res.destroy();
       else follower.release();
     }
+  }
+
+  private drained(follower: Follower): void {
+    if (!this.waiting.delete(follower) || this.waiting.size > 0) return;
+    const handler = this.onDrained;
+    this.onDrained = undefined;
+    handler?.();
+  }
+
+  private leave(follower: Follower): void {
+    if (!this.followers.delete(follower)) return;
+    this.drained(follower);
+    if (this.followers.size === 0 && !this.ended) this.onEmpty?.();
   }
 }
