@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheOutcome } from '../observability/access-log';
+import type { Exchange } from '../proxy/exchange';
 import { ageHeader, evaluateClientConditional, evaluateRange, notModifiedHeaders } from './http-semantics';
 import type { CacheEntry } from './store/cache-entry';
 
@@ -33,4 +34,16 @@ export function serveEntry(req: IncomingMessage, res: ServerResponse, entry: Cac
   }
   res.writeHead(entry.status, [...entry.headers, 'Content-Length', String(size), ...edgeHeaders] as string[]);
   res.end(method === 'HEAD' ? undefined : entry.body);
+}
+
+/** Answers one client from the cache and records the outcome for its access line and metrics. */
+export function answerFromCache(
+  client: { req: IncomingMessage; res: ServerResponse; exchange: Exchange },
+  entry: CacheEntry,
+  outcome: 'HIT' | 'STALE' | 'REVALIDATED',
+  now: number,
+): void {
+  client.exchange.cache = outcome;
+  client.exchange.nodeId = entry.nodeId;
+  serveEntry(client.req, client.res, entry, outcome, now);
 }

@@ -84,3 +84,8 @@ export function freshenWithNotModified(
     invalidatedAt: undefined,
   };
 }
+
+/** A client's own conditional request: the node's answer to it (perhaps a 304) is for that client alone. */
+export function isConditionalRequest(headers: IncomingHttpHeaders): boolean {
+  return headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined;
+}

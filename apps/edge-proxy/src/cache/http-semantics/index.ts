@@ -7,7 +7,7 @@ export type { StoreOptions, StoreDecision, StoreMeta, NotStoredReason } from './
 export { toStoredHeaders } from './stored-headers';
 export { currentAge, ageHeader, staleness, usability, usableOnError, retentionMs, REVALIDATION_MARGIN_SECONDS } from './freshness';
 export type { Usability } from './freshness';
-export { evaluateClientConditional, revalidationHeaders, notModifiedHeaders, freshenWithNotModified } from './conditional';
+export { evaluateClientConditional, freshenWithNotModified, isConditionalRequest, notModifiedHeaders, revalidationHeaders } from './conditional';
 export { evaluateRange, evaluateByteRange } from './range';
 export type { RangeDecision } from './range';
 export { invalidatedTargets } from './invalidation';
