@@ -135,6 +135,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     warmConcurrency: config.warmConcurrency,
     routing: () => routing,
     sendReceipt: (receipt) => events.publish(EDGE_EVENTS.receipt, receipt),
+    broadcast: (command) => options.cacheCommands.publish(command),
     metrics,
     logger,
     now,

@@ -14,6 +14,8 @@ export interface CacheCommandHandlerOptions {
   warmConcurrency: number;
   routing: () => RoutingState | undefined;
   sendReceipt: (receipt: CacheReceipt) => void;
+  /** Sends a command to every edge (this one included). */
+  broadcast: (command: CacheCommand) => void;
   metrics: EdgeMetrics;
   logger: Logger;
   now: () => number;
@@ -40,6 +42,9 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
       } catch (err) {
         errors.push(`shared tier not purged: ${(err as Error).message}`);
       }
+      // Edges may have refilled their memory from the shared tier while it was being purged.
+      const { urls, prefixes, tags, soft, operationId } = command;
+      options.broadcast({ type: 'sweep', operationId, urls, prefixes, tags, soft, fromEdge: edgeId, issuedAt: now() });
     }
     metrics.purgedEntries.inc(affected);
     logger.info(`Cache purge ${command.operationId}: ${affected} entries ${command.soft ? 'marked stale' : 'removed'}${errors.length ? `; ${errors.join('; ')}` : ''}`);
@@ -93,6 +98,11 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
       const count = cache.memory.deletePrimaries(command.targets);
       metrics.invalidations.inc({ source: 'remote' });
       logger.debug(`Invalidated ${command.targets.join(' ')} at the request of edge ${command.fromEdge} (${count} entries)`);
+      return;
+    }
+    if (command.type === 'sweep') {
+      const count = cache.purgeMemory({ urls: command.urls.map(key), prefixes: command.prefixes, tags: command.tags }, command.soft, now());
+      logger.debug(`Cache purge ${command.operationId}: second sweep of memory after the shared tier was purged (${count} entries)`);
       return;
     }
     const run = command.type === 'purge' ? purge(command) : warm(command);

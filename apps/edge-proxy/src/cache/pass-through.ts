@@ -55,14 +55,17 @@ export function createPassThrough(options: PassThroughOptions): PassThrough {
     if (targets.length === 0) return;
     const primaries = targets.map(key);
     for (const primary of primaries) hitForMiss.forget(primary);
-    void cache.invalidate(primaries).then(
-      (count) => {
-        metrics.invalidations.inc({ source: 'local' });
-        logger.info(`Invalidated ${primaries.join(' ')} after ${exchange.method} ${exchange.path} (${count} entries)`);
-      },
-      (err: unknown) => logger.warn({ err }, `Invalidation of ${primaries.join(' ')} failed: ${(err as Error).message}`),
-    );
-    options.broadcastInvalidation(primaries);
+    // Other edges are told once the shared tier no longer holds the entries, or they could refill from it.
+    void cache
+      .invalidate(primaries)
+      .then(
+        (count) => {
+          metrics.invalidations.inc({ source: 'local' });
+          logger.info(`Invalidated ${primaries.join(' ')} after ${exchange.method} ${exchange.path} (${count} entries)`);
+        },
+        (err: unknown) => logger.warn({ err }, `Invalidation of ${primaries.join(' ')} failed: ${(err as Error).message}`),
+      )
+      .finally(() => options.broadcastInvalidation(primaries));
   }
 
   return { forward, pass };

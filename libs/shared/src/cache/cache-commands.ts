@@ -19,7 +19,12 @@ export type CacheCommand =
     }
   | { type: 'warm'; operationId: string; urls: string[]; issuedAt: number }
   /** From an edge that saw a successful unsafe request: every edge drops these primary keys (client targets /cdn/...). */
-  | { type: 'invalidate'; targets: string[]; fromEdge: string; issuedAt: number };
+  | { type: 'invalidate'; targets: string[]; fromEdge: string; issuedAt: number }
+  /**
+   * From the edge that purged the shared tier, once it is done: every edge purges its memory again, since
+   * an edge may have refilled it from the shared tier before that tier was purged. No receipt.
+   */
+  | { type: 'sweep'; operationId: string; urls: string[]; prefixes: string[]; tags: string[]; soft: boolean; fromEdge: string; issuedAt: number };
 
 /** An edge's answer to a purge or warm, sent as the EDGE_EVENTS.receipt edge event. */
 export interface CacheReceipt {
@@ -51,6 +56,16 @@ export const cacheCommandSchema: z.ZodType<CacheCommand> = z.discriminatedUnion(
   }),
   z.object({ type: z.literal('warm'), operationId: z.string().min(1), urls: strings, issuedAt: timestamp }),
   z.object({ type: z.literal('invalidate'), targets: strings, fromEdge: z.string().min(1), issuedAt: timestamp }),
+  z.object({
+    type: z.literal('sweep'),
+    operationId: z.string().min(1),
+    urls: strings,
+    prefixes: strings,
+    tags: strings,
+    soft: z.boolean(),
+    fromEdge: z.string().min(1),
+    issuedAt: timestamp,
+  }),
 ]);
 
 /** Checks a receipt from the network. */
