@@ -7,6 +7,7 @@ import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
 import { createDispatcher } from './proxy/dispatcher';
+import { CDN_PREFIX } from './routing/cdn-path';
 import { createCacheCommandHandler } from './cache/cache-commands';
 import { CacheFiller } from './cache/cache-filler';
 import { createCacheFlow } from './cache/cache-flow';
@@ -59,7 +60,6 @@ export interface EdgeProxyOptions {
 /** Longest request target accepted; longer ones get 414 (they are not worth parsing, logging or forwarding). */
 export const MAX_URL_LENGTH = 8 * 1024;
 
-const CDN_PREFIX = '/cdn/';
 
 /**
  * A stateless edge: it follows the routing table, picks a node per request (retrying another when one

@@ -27,7 +27,8 @@ export {
   routingSettingsSchema,
 } from './routing/routing-table';
 export type { NodeStatus, RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
-export { EDGE_EVENTS } from './routing/routing-bus';
+export { EDGE_EVENTS, edgeReportSchema } from './routing/routing-bus';
+export { describeIssues } from './routing/describe-issues';
 export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeNodeStats, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
 export { InProcessBroadcast } from './routing/broadcast';
 export type { Broadcast } from './routing/broadcast';

@@ -1,9 +1,8 @@
 import http, { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { nodePath } from '../routing/cdn-path';
 import type { NodeTarget } from '../routing/routing-state';
 
-/** Length of the "/cdn" prefix: the node receives what follows it. */
-const CDN_PREFIX_LENGTH = 4;
 
 /**
  * A GET to a node made by the edge itself (background refresh, cache warming), not on behalf of a
@@ -19,7 +18,7 @@ export function getFromNode(target: NodeTarget, clientTarget: string, headers: O
         protocol: base.protocol,
         hostname: base.hostname,
         port: base.port,
-        path: basePath + clientTarget.slice(CDN_PREFIX_LENGTH),
+        path: basePath + nodePath(clientTarget),
         method: 'GET',
         headers: { ...headers, host: base.host },
         agent: target.proxyOptions.agent,

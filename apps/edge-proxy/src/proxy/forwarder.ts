@@ -5,6 +5,7 @@ import type { Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
 import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import { nodePath } from '../routing/cdn-path';
 import type { NodeTarget } from '../routing/routing-state';
 import { Exchange, exchangeOf } from './exchange';
 import { relay, relayHeaders } from './relay';
@@ -29,8 +30,6 @@ export interface Forwarder {
 const ATTEMPT = Symbol('cdn.attempt');
 type AttemptRequest = ClientRequest & { [ATTEMPT]?: number };
 
-/** Length of the "/cdn" prefix: the node receives what follows it. */
-const CDN_PREFIX_LENGTH = 4;
 
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
@@ -101,7 +100,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       exchange.requestTime = options.now();
       logger.info(`Forwarding ${exchange.method} ${exchange.path} to ${target.node.id}`);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
-      req.url = exchange.path.slice(CDN_PREFIX_LENGTH);
+      req.url = nodePath(exchange.path);
       // Node's server already answered "100 Continue"; the node must not wait for a second one.
       delete req.headers.expect;
       stripRequestHopByHop(req.headers);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { NODE_ID_PATTERN } from '../node';
 import type { CacheReceipt } from '../cache/cache-commands';
 import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
@@ -46,6 +48,27 @@ export interface EdgeNodeStats {
   /** True while the edge keeps the node out of its own rotation (passive ejection). */
   ejected: boolean;
 }
+
+/** Reports arrive from the network: every receiver checks them with this before use. */
+export const edgeReportSchema: z.ZodType<EdgeReport> = z.object({
+  edgeId: z.string().regex(NODE_ID_PATTERN),
+  revision: z.number().int().nonnegative(),
+  reportedAt: z.number().finite(),
+  startedAt: z.number().finite(),
+  address: z.string().max(512).optional(),
+  nodes: z
+    .record(
+      z.string().regex(NODE_ID_PATTERN),
+      z.object({
+        inFlight: z.number().finite().nonnegative(),
+        requests: z.number().finite().nonnegative(),
+        failures: z.number().finite().nonnegative(),
+        lastError: z.string().max(200).optional(),
+        ejected: z.boolean(),
+      }),
+    )
+    .optional(),
+});
 
 /** Subjects (NATS) or event names (in-process) of messages from edges to the control plane. */
 export const EDGE_EVENTS = {
