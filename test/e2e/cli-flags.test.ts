@@ -135,6 +135,48 @@ describe('flags and variables at run time', () => {
     expect(fs.existsSync(path.join(dir, 'cdn_system.log'))).toBe(false);
   });
 
+  it('--log-file - logs to stdout only and writes no file', async () => {
+    const dir = tempDir();
+    const app = await startApp('allInOne', ['--log-file', '-'], { cwd: dir });
+    await withNode(app.url);
+    await eventually(() => app.output.includes('INFO    control-plane: Node node1 registered'), 3_000);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.log') || f === '-')).toEqual([]);
+  });
+
+  it('the all-in-one server takes the health and alert flags and posts alerts', async () => {
+    const received: Array<Record<string, string>> = [];
+    const hook = await startOrigin('hook', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.end();
+      });
+    });
+    try {
+      const app = await startApp('allInOne', [
+        '--health-path', '/up', '--healthy-threshold', '1', '--unhealthy-threshold', '1', '--probe-timeout', '1',
+        '--health-interval', '1', '--alert-delay', '0', '--alert-webhook', `${hook.url}/alerts`,
+      ]);
+      await post(`${app.url}/register_node`, { id: 'dead', url: `http://127.0.0.1:${await freePort()}`, location: 'Nowhere', capacity: 1 });
+      await eventually(() => received.some((a) => a.event === 'node_down' && a.node === 'dead'), 5_000);
+      expect((await get(`${app.url}/nodes/dead`)).body.health.probe.last_result).toMatch(/ECONNREFUSED/);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('a program ignores the variables of options it does not take, switches included', async () => {
+    const port = await freePort();
+    const edge = start(process.execPath, [APPS.edge, '--host', '127.0.0.1', '--port', String(port), '--nats-url', `nats://127.0.0.1:${await freePort()}`], {
+      cwd: tempDir(),
+      env: { CDN_RESET_CONFIG: 'garbage', CDN_NODE_TIMEOUT: 'garbage', CDN_NODES_FILE: '' },
+    });
+    await waitForPort(port);
+    expect((await get(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await edge.stop();
+  });
+
   it('--nodes-file chooses where nodes are saved', async () => {
     const dir = tempDir();
     const app = await startApp('allInOne', ['--nodes-file', 'state/nodes.json'], { cwd: dir });

@@ -1,8 +1,7 @@
 import http from 'node:http';
 import os from 'node:os';
-import { once } from 'node:events';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, createLogger, InProcessBus, Logger } from '@cdn/shared';
+import { CdnConfig, InProcessBus, listen, Logger, StartupGate } from '@cdn/shared';
 import { createControlPlane } from '@cdn/control-plane';
 import { createEdgeProxy } from '@cdn/edge-proxy';
 
@@ -17,8 +16,37 @@ export function isEdgePath(url: string | undefined): boolean {
   return url !== undefined && (url.startsWith('/cdn/') || url === '/cdn' || url.startsWith('/cdn?'));
 }
 
-export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> {
-  const logger = createLogger({ name: 'cdn', level: config.logLevel, format: config.logFormat, file: config.logFile });
+/**
+ * Starts the control plane and the edge behind one listener. The port is taken first, so that a port in
+ * use stops the start before anything touches saved state (--reset-config).
+ */
+export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<AllInOneServer> {
+  const gate = new StartupGate();
+  // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
+  const server = http.createServer({ requestTimeout: 0 }, gate.listener);
+  await listen(server, config.host, config.port);
+
+  try {
+    const parts = await startParts(config, logger);
+    gate.open((req, res) => (isEdgePath(req.url) ? parts.edge.handle(req, res) : parts.controlPlane.handler(req, res)));
+    logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
+    return {
+      server,
+      logger,
+      async close() {
+        server.close();
+        server.closeIdleConnections();
+        await parts.close();
+        logger.info('CDN server stopped');
+      },
+    };
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+}
+
+async function startParts(config: CdnConfig, logger: Logger) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const bus = new InProcessBus();
@@ -46,24 +74,13 @@ export async function startAllInOne(config: CdnConfig): Promise<AllInOneServer> 
     registry,
   });
   await edge.start();
-
-  // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
-  const server = http.createServer({ requestTimeout: 0 }, (req, res) => (isEdgePath(req.url) ? edge.handle(req, res) : controlPlane.handler(req, res)));
-  server.listen(config.port, config.host);
-  await once(server, 'listening');
-  logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
-
   return {
-    server,
-    logger,
+    controlPlane,
+    edge,
     async close() {
-      server.close();
-      server.closeIdleConnections();
       await edge.close();
       await edgeSource.close();
       await controlPlane.close();
-      logger.info('CDN server stopped');
-      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }

@@ -132,7 +132,8 @@ describe('heartbeats, lookups and deregistration', () => {
 describe('everything else', () => {
   it('answers internal_error and logs at ERROR when the state cannot be saved', async () => {
     const broken = await startControlPlane({ config: { nodesFile: `${cp.dir}/state/cdn_nodes.json` } });
-    // A regular file where the state directory should be: every save fails.
+    // The state directory, there at start, replaced by a regular file: every save fails.
+    fs.rmSync(`${cp.dir}/state`, { recursive: true });
     fs.writeFileSync(`${cp.dir}/state`, '');
     try {
       const res = await broken.call('POST', '/register_node', JSON.stringify(NODE1));
@@ -144,9 +145,27 @@ describe('everything else', () => {
     }
   });
 
-  it('answers unknown routes and methods with not_found JSON', async () => {
+  it('answers unknown paths with not_found JSON', async () => {
     expect(await cp.call('GET', '/nope')).toMatchObject({ status: 404, body: { error: 'not_found', message: 'No such endpoint: GET /nope' } });
-    expect(await cp.call('GET', '/register_node')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await cp.call('POST', '/nodes/node1/extra')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+  });
+
+  it('answers a known path with the wrong method 405 with Allow, as JSON', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['GET', '/register_node', 'POST'],
+      ['DELETE', '/nodes', 'GET, HEAD'],
+      ['POST', '/nodes/node1', 'DELETE, GET, HEAD, PATCH'],
+      ['GET', '/heartbeat/node1', 'POST'],
+      ['PUT', '/toggle_cache?x=1', 'POST'],
+      ['POST', '/metrics', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await cp.call(method, path);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.body).toMatchObject({ error: 'method_not_allowed', message: expect.stringContaining(`does not accept ${method}`) });
+    }
   });
 
   it('answers healthz and readyz', async () => {

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import type { CacheCommandBus, CdnConfig, InProcessBus, Logger, NodeLoadBus, RoutingSource, RoutingStore } from '@cdn/shared';
+import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
@@ -12,6 +12,7 @@ import { NestPinoLogger } from './core/nest-logger';
 import type { ProbeLeadership } from './health/health.constants';
 import { HealthService } from './health/health.service';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { RouteMethods } from './http/route-methods';
 import { LoadBroadcaster } from './loads/load-broadcaster';
 import { NodeRegistry } from './nodes/node-registry';
 import { RoutingPublisher } from './routing/routing-publisher';
@@ -30,7 +31,7 @@ export interface ControlPlane {
 export interface ControlPlaneOptions {
   /**
    * nodeTimeout, healthInterval, healthPath, probeTimeout, healthyThreshold, unhealthyThreshold,
-   * alertWebhooks, cacheEnabled, nodesFile, resetConfig are used.
+   * alertWebhooks, alertDelay, cacheEnabled, nodesFile, resetConfig are used.
    */
   config: CdnConfig;
   logger: Logger;
@@ -60,6 +61,8 @@ export interface ControlPlaneOptions {
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, logger, store, source } = options;
+  // Changes could never be saved: better not to start than to lose them.
+  checkWritableDirectory(config.nodesFile, '--nodes-file', 'the node state');
   const app = await NestFactory.create(
     AppModule.forRoot({
       config,
@@ -78,11 +81,14 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );
   try {
-    app.useGlobalFilters(new AllExceptionsFilter(logger));
-    app.getHttpAdapter().getInstance().disable('x-powered-by');
+    const routes = new RouteMethods();
+    app.useGlobalFilters(new AllExceptionsFilter(logger, routes));
+    const express = app.getHttpAdapter().getInstance();
+    express.disable('x-powered-by');
     app.connectMicroservice<CustomStrategy>({ strategy: eventServer(options.transport, logger) });
     await app.startAllMicroservices();
     await app.init();
+    routes.learn(express.router.stack);
 
     // Our own reader of the routing state, unless the caller already started it.
     if (source.current() === undefined) {

@@ -4,62 +4,65 @@
  */
 import http from 'node:http';
 import {
+  CdnConfig,
   connectNats,
-  createLogger,
   createNatsCacheCommandBus,
   createNatsNodeLoadBus,
   createNatsRoutingSource,
   createNatsRoutingStore,
+  createProgramLogger,
+  exitOnSignals,
+  exitOnStartupFailure,
+  listen,
   loadConfigOrExit,
+  Logger,
+  programInfo,
+  StartupGate,
 } from '@cdn/shared';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createControlPlane } from './control-plane';
 
-const PROGRAM = 'cdn-control-plane';
+/** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit({
-    name: PROGRAM,
-    description: 'CDN control plane: node registration, health and the routing table published to edges over NATS',
-    version: '1.0.0',
-    options: [
-      'host', 'port', 'nodeTimeout', 'healthInterval', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'resetConfig', 'nodesFile', 'natsUrl',
-      'healthPath', 'healthyThreshold', 'unhealthyThreshold', 'probeTimeout', 'alertWebhooks',
-    ],
-  });
+  const info = programInfo('control-plane');
+  const config = loadConfigOrExit(info);
   if (!config.natsUrl) {
-    process.stderr.write(`${PROGRAM}: error: --nats-url is required (or CDN_NATS_URL), e.g. --nats-url nats://127.0.0.1:4222\nTry '${PROGRAM} --help'.\n`);
+    process.stderr.write(`${info.name}: error: --nats-url is required (or CDN_NATS_URL), e.g. --nats-url nats://127.0.0.1:4222\nTry '${info.name} --help'.\n`);
     process.exit(2);
   }
+  let logger: Logger | undefined;
+  try {
+    logger = createProgramLogger('control-plane', config);
+    await run({ ...config, natsUrl: config.natsUrl }, logger, info.name);
+  } catch (err) {
+    await exitOnStartupFailure(info.name, err, logger);
+  }
+}
 
-  const logger = createLogger({ name: 'control-plane', level: config.logLevel, format: config.logFormat, file: config.logFile });
+async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, program: string): Promise<void> {
+  // The port is taken first: a port in use stops the start before anything touches saved state.
+  const gate = new StartupGate();
+  const server = http.createServer(gate.listener);
+  await listen(server, config.host, config.port);
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
-
-  const nc = await connectNats({ servers: config.natsUrl, name: PROGRAM, logger });
+  const nc = await connectNats({ servers: config.natsUrl, name: program, logger });
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
   const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl } });
+  gate.open(cp.handler);
+  logger.info(`Control plane listening on http://${config.host}:${config.port}`);
 
-  const server = http.createServer(cp.handler);
-  server.on('error', (err) => {
-    logger.error({ err }, `Cannot listen on ${config.host}:${config.port}`);
-    logger.flush();
-    process.exit(1);
-  });
-  server.listen(config.port, config.host, () => logger.info(`Control plane listening on http://${config.host}:${config.port}`));
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  exitOnSignals(logger, async (signal) => {
     logger.info(`${signal} received: shutting down`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    // Keep-alive clients that never go idle must not hold the shutdown forever.
-    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await closed;
     try {
       await cp.close();
@@ -76,13 +79,7 @@ async function main(): Promise<void> {
       await nc.close().catch(() => undefined);
     });
     logger.info('Control plane stopped');
-    logger.flush(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${PROGRAM}: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+void main();

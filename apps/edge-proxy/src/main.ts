@@ -7,38 +7,47 @@ import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   CacheCommand,
+  CdnConfig,
   connectNats,
-  createLogger,
   createNatsCacheCommandBus,
   createNatsEdgeEventPublisher,
   createNatsNodeLoadBus,
   createNatsRoutingSource,
+  createProgramLogger,
+  exitOnSignals,
+  exitOnStartupFailure,
+  listen,
   loadConfigOrExit,
+  Logger,
   NodeLoads,
+  programInfo,
 } from '@cdn/shared';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
 
-const NAME = 'cdn-edge';
 /** In-flight downloads get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
 type NatsConnection = Awaited<ReturnType<typeof connectNats>>;
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit({
-    name: NAME,
-    description: 'CDN edge proxy: routes /cdn/* to CDN nodes by the routing table published on NATS, with a memory cache.',
-    version: '1.0.0',
-    options: ['host', 'port', 'cacheTime', 'cacheEnabled', 'logLevel', 'logFile', 'logFormat', 'natsUrl', 'edgeId', 'upstreamTimeout', 'cacheMaxBytes', 'cacheMaxObject', 'cacheRedisUrl', 'staleIfError', 'cacheSortQuery', 'cacheSetCookie', 'warmConcurrency', 'lbStrategy', 'retries', 'panicRouting'],
-  });
+  const info = programInfo('edge');
+  const config = loadConfigOrExit(info);
   if (!config.natsUrl) {
-    process.stderr.write(`${NAME}: error: --nats-url is required for the standalone edge (e.g. --nats-url nats://127.0.0.1:4222; or set CDN_NATS_URL)\nTry '${NAME} --help'.\n`);
+    process.stderr.write(`${info.name}: error: --nats-url is required for the standalone edge (e.g. --nats-url nats://127.0.0.1:4222; or set CDN_NATS_URL)\nTry '${info.name} --help'.\n`);
     process.exit(2);
   }
-  const natsUrl = config.natsUrl;
+  let logger: Logger | undefined;
+  try {
+    logger = createProgramLogger('edge-proxy', config);
+    await run(config, config.natsUrl, logger);
+  } catch (err) {
+    await exitOnStartupFailure(info.name, err, logger);
+  }
+}
+
+async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<void> {
   const edgeId = config.edgeId ?? `${os.hostname()}-${process.pid}`;
-  const logger = createLogger({ name: 'edge-proxy', level: config.logLevel, format: config.logFormat, file: config.logFile });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -50,13 +59,7 @@ async function main(): Promise<void> {
 
   // Large uploads may take longer than Node's default 5-minute request timeout; headersTimeout still bounds slow headers.
   const server = http.createServer({ requestTimeout: 0 }, edge.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, config.host, config.port);
   logger.info(`Edge ${edgeId} listening on http://${config.host}:${config.port}`);
   await edge.start();
 
@@ -74,8 +77,7 @@ async function main(): Promise<void> {
     })
     .catch((err: unknown) => logger.error({ err }, 'Could not follow the routing table on NATS'));
 
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+  exitOnSignals(logger, async (signal) => {
     stopping = true;
     logger.info(`Received ${signal}, shutting down edge ${edgeId}`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -90,22 +92,7 @@ async function main(): Promise<void> {
     await nodeLoads.close();
     await nc?.drain().catch((err: unknown) => logger.warn({ err }, 'NATS drain failed'));
     logger.info(`Edge ${edgeId} stopped`);
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      stop(signal).then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`${NAME}: shutdown failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${NAME}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+void main();

@@ -1,8 +1,14 @@
 export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
 export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
-export type { CdnConfig, OptionName, LogLevel, LogFormat } from './config/options';
+export type { CdnConfig, OptionName, LogLevel, LogFormat, SplitProgram } from './config/options';
+export { programInfo, programOptions, VERSION } from './config/programs';
+export type { ProgramName } from './config/programs';
 export { createLogger, silentLogger } from './logging/logger';
+export { createProgramLogger } from './logging/program-logger';
+export { checkWritableDirectory, listen, StartupError } from './process/startup-error';
+export { StartupGate } from './process/startup-gate';
+export { exitOnSignals, exitOnStartupFailure, flushLog } from './process/process-lifecycle';
 export type { Logger, LoggerOptions } from './logging/logger';
 export { formatTextLine, formatJsonLine } from './logging/log-line';
 export { ERRORS, CdnError, errorBody } from './errors';

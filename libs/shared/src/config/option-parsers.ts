@@ -32,6 +32,13 @@ export function nonEmpty(raw: string, name: string): string {
   return raw;
 }
 
+/** The value of --log-file that turns the file off: logs go to stdout only (containers, read-only file systems). */
+export const NO_LOG_FILE = '-';
+
+export function logFilePath(raw: string): string {
+  return raw.trim() === '' ? NO_LOG_FILE : raw;
+}
+
 export function natsUrl(raw: string, name: string): string {
   for (const part of raw.split(',')) {
     let url: URL;

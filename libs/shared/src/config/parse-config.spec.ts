@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { OPTION_SPECS } from './options';
 import { ConfigError, parseConfig, ProgramInfo } from './parse-config';
+import { programInfo, programOptions } from './programs';
 
 const info: ProgramInfo = {
   name: 'cdn-test',
@@ -75,5 +77,32 @@ describe('parseConfig', () => {
   it('ignores variables of options the program does not take', () => {
     const edgeInfo = { ...info, options: ['port'] as const };
     expect(parseConfig(edgeInfo, [], { CDN_NODE_TIMEOUT: 'garbage' }).nodeTimeout).toBe(10);
+  });
+
+  it('ignores switch variables of options the program does not take', () => {
+    const edge = programInfo('edge');
+    expect(parseConfig(edge, [], { CDN_RESET_CONFIG: 'garbage', CDN_RESET_CONFIG_X: '1' }).resetConfig).toBe(false);
+    expect(parseConfig(edge, [], { CDN_RESET_CONFIG: 'true' }).resetConfig).toBe(false);
+    expect(() => parseConfig(programInfo('control-plane'), [], { CDN_RESET_CONFIG: 'garbage' })).toThrow('CDN_RESET_CONFIG must be true or false');
+  });
+
+  it('takes --log-file - (or an empty path) as no log file', () => {
+    expect(parseConfig(info, ['--log-file', '-'], {}).logFile).toBe('-');
+    expect(parseConfig(info, ['--log-file', ''], {}).logFile).toBe('-');
+    expect(parseConfig(info, [], { CDN_LOG_FILE: '-' }).logFile).toBe('-');
+  });
+
+  it.each(['all-in-one', 'control-plane', 'edge'] as const)('%s accepts every one of its options with a valid value', (program) => {
+    const samples: Partial<Record<string, string>> = { natsUrl: 'nats://127.0.0.1:4222', edgeId: 'edge-a', cacheRedisUrl: 'redis://127.0.0.1:6379', alertWebhooks: 'http://127.0.0.1/hook' };
+    for (const key of programOptions(program)) {
+      const spec = OPTION_SPECS[key];
+      const flag = spec.flags.split(' ')[0];
+      const argv = spec.switch ? [flag] : [flag, samples[key] ?? String(spec.default)];
+      expect(() => parseConfig(programInfo(program), argv, {}), argv.join(' ')).not.toThrow();
+    }
+  });
+
+  it('the control plane does not take --cache-time: caching is the edges\' business', () => {
+    expect(() => parseConfig(programInfo('control-plane'), ['--cache-time', '5'], {})).toThrow("unknown option '--cache-time'");
   });
 });

@@ -67,13 +67,17 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
   const config: Record<string, unknown> = {};
   for (const key of Object.keys(OPTION_SPECS) as OptionName[]) {
     const spec = OPTION_SPECS[key];
-    const flagKey = commanderKey(spec.flags);
-    const fromFlag = info.options.includes(key) ? flags[flagKey] : undefined;
+    // A program never reads the variable of an option it does not take: it is another program's setting.
+    if (!info.options.includes(key)) {
+      config[key] = spec.default;
+      continue;
+    }
+    const fromFlag = flags[commanderKey(spec.flags)];
     if (spec.switch) {
       config[key] = fromFlag !== undefined ? switchValue(key) : switchFromEnv(spec.env, env[spec.env], key);
     } else if (fromFlag !== undefined) {
       config[key] = fromFlag;
-    } else if (env[spec.env] !== undefined && env[spec.env] !== '' && info.options.includes(key)) {
+    } else if (env[spec.env] !== undefined && env[spec.env] !== '') {
       const raw = env[spec.env]!;
       config[key] = spec.repeatable
         ? raw.split(',').map((part) => parseEnv(spec.env, part.trim(), spec.parse!))

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import pino, { DestinationStream, Logger } from 'pino';
+import { NO_LOG_FILE } from '../config/option-parsers';
 import type { LogFormat, LogLevel } from '../config/options';
 
 export type { Logger } from 'pino';
@@ -10,7 +11,7 @@ export interface LoggerOptions {
   name: string;
   level?: LogLevel;
   format?: LogFormat;
-  /** Log file appended to besides stdout; none when undefined. */
+  /** Log file appended to besides stdout; none when undefined or `-`. */
   file?: string;
   /** Write here instead (tests); records are the raw pino JSON lines. */
   destination?: DestinationStream;
@@ -27,7 +28,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const transportFile = path.join(__dirname, 'log-transport.js');
   const format = options.format ?? 'text';
   const targets: pino.TransportTargetOptions[] = [{ target: transportFile, level, options: { destination: 1, format } }];
-  if (options.file) targets.push({ target: transportFile, level, options: { destination: path.resolve(options.file), format } });
+  if (options.file && options.file !== NO_LOG_FILE) targets.push({ target: transportFile, level, options: { destination: path.resolve(options.file), format } });
   return pino({ name: options.name, level, base: undefined }, pino.transport({ targets }));
 }
 
