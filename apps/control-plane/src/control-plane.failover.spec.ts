@@ -140,17 +140,18 @@ describe('drain', () => {
 });
 
 describe('passive signals from edges', () => {
-  it('a node most edges report failing is suspect, and active again when they stop', async () => {
-    const cp = await start();
+  it('a node most edges report failing is suspect, and active again once they stop and probes confirm it', async () => {
+    const [first, second] = [await origin(), await origin()];
+    const cp = await start({ config: PROBING });
     const edge = await watchTable(cp.bus);
-    await cp.call('POST', '/register_node', JSON.stringify(NODE1));
-    await cp.call('POST', '/register_node', JSON.stringify(NODE2));
+    await cp.call('POST', '/register_node', JSON.stringify({ ...NODE1, url: first.url }));
+    await cp.call('POST', '/register_node', JSON.stringify({ ...NODE2, url: second.url }));
 
     report(cp.bus, 'edge-a', { node1: failing('HTTP 503'), node2: fine() });
     report(cp.bus, 'edge-b', { node1: failing('HTTP 503') });
     const suspect = await eventually(async () => {
       const { body } = await cp.call('GET', '/nodes/node1');
-      return body.status === 'suspect' && body;
+      return body.status === 'suspect' && body.health.passive.edges_reporting_errors === 2 && body;
     });
     expect(suspect.health).toMatchObject({
       reason: '2 of 2 edges report errors (HTTP 503)',
@@ -161,11 +162,35 @@ describe('passive signals from edges', () => {
     // The first report alone was one edge of one: already a majority.
     expect(messages(cp.logs, LEVEL.warn).some((m) => /^Node node1 is suspect: [12] of [12] edges? report errors \(HTTP 503\)$/.test(m))).toBe(true);
 
-    // One of two is not more than half.
+    // One of two is not more than half: the edges no longer agree, but the node stays suspect until probes confirm it.
     report(cp.bus, 'edge-a', { node1: fine() });
-    await eventually(async () => (await cp.call('GET', '/nodes/node1')).body.status === 'active');
+    const held = await eventually(async () => {
+      const { body } = await cp.call('GET', '/nodes/node1');
+      return body.health.passive.edges_reporting_errors === 1 && body;
+    });
+    expect(held.status).toBe('suspect');
+    expect(held.health.reason).toMatch(/^edges reported errors \(HTTP 503\); waiting for 2 successful probes in a row, [01] so far$/);
+    await eventually(async () => (await cp.call('GET', '/nodes/node1')).body.status === 'active', 5_000);
+    const back = (await cp.call('GET', '/nodes/node1')).body;
+    // edge-b's latest report still counts against it, and the reason says so rather than "healthy".
+    expect(back.health.transitions.at(-1)).toMatchObject({ from: 'suspect', to: 'active', reason: expect.stringMatching(/^active: 1 of 2 edges report errors \(HTTP 503\), not a majority; heartbeat \d+ s ago$/) });
+    expect(back.health.probe.consecutive_successes).toBeGreaterThanOrEqual(2);
     await eventually(() => edge.latest().nodes.find((n) => n.id === 'node1')?.status === 'active');
     await edge.close();
+  });
+
+  it('an edge report of one refused request leaves the node active', async () => {
+    const node = await origin();
+    const cp = await start({ config: PROBING });
+    await cp.call('POST', '/register_node', JSON.stringify({ ...NODE1, url: node.url }));
+    report(cp.bus, 'edge-a', { node1: { inFlight: 0, requests: 1, failures: 1, lastError: 'ECONNREFUSED', ejected: false } });
+    const body = await eventually(async () => {
+      const res = await cp.call('GET', '/nodes/node1');
+      return res.body.health.passive.edges_live === 1 && res.body;
+    });
+    expect(body.status).toBe('active');
+    expect(body.health.passive).toEqual({ edges_reporting_errors: 0, edges_live: 1, last_error: null });
+    expect(messages(cp.logs, LEVEL.warn).filter((m) => m.startsWith('Node node1'))).toEqual([]);
   });
 
   it('an edge that stops reporting is lost, with an edge_lost alert', async () => {

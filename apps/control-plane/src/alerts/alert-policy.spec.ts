@@ -4,6 +4,7 @@ import { AlertDecision, alertPayload, AlertPolicy } from './alert-policy';
 const T0 = Date.parse('2026-01-01T12:00:00Z');
 const MIN = 60_000;
 const sent = (decisions: AlertDecision[]) => decisions.filter((d) => d.action === 'send').map((d) => d.alert.event);
+const cancelled = (decisions: AlertDecision[]) => decisions.filter((d) => d.action === 'cancel').map((d) => [d.alert.event, d.action === 'cancel' && d.why]);
 const suppressed = (decisions: AlertDecision[]) => decisions.filter((d) => d.action === 'suppress').map((d) => [d.alert.event, d.action === 'suppress' && d.why]);
 
 describe('de-duplication', () => {
@@ -63,8 +64,8 @@ describe('flap damping', () => {
     const policy = new AlertPolicy();
     for (let i = 0; i < 5; i++) policy.nodeChanged('n1', i % 2 === 0 ? 'down' : 'up', 'no heartbeat for 12 s', T0 + i * 1_000);
     // Last alert sent: node_up (4th change); the node ended down.
-    expect(policy.release(T0 + 4_000 + 5 * MIN - 1)).toEqual([]);
-    const released = policy.release(T0 + 4_000 + 5 * MIN);
+    expect(policy.sweep(T0 + 4_000 + 5 * MIN - 1)).toEqual([]);
+    const released = policy.sweep(T0 + 4_000 + 5 * MIN);
     expect(released).toEqual([
       { action: 'send', alert: expect.objectContaining({ event: 'node_down', node: 'n1', reason: 'stable for 5 minutes after flapping: no heartbeat for 12 s' }) },
     ]);
@@ -74,8 +75,87 @@ describe('flap damping', () => {
   it('releases silently when the node ended where the last alert said', () => {
     const policy = new AlertPolicy();
     for (let i = 0; i < 6; i++) policy.nodeChanged('n1', i % 2 === 0 ? 'down' : 'up', 'x', T0 + i * 1_000);
-    expect(policy.release(T0 + 5_000 + 5 * MIN)).toEqual([]);
+    expect(policy.sweep(T0 + 5_000 + 5 * MIN)).toEqual([]);
     expect(policy.isHeld('n1')).toBe(false);
+  });
+});
+
+describe('--alert-delay', () => {
+  const DELAY = 10_000;
+  const delayed = () => new AlertPolicy({ downDelayMs: DELAY });
+
+  it('a node down for less than --alert-delay raises no alert, and no node_up either', () => {
+    const policy = delayed();
+    const down = policy.nodeChanged('n1', 'down', '1 of 1 edge report errors (ECONNREFUSED)', T0);
+    expect(down).toEqual([{ action: 'defer', alert: expect.objectContaining({ event: 'node_down', node: 'n1', time: T0 }), dueAt: T0 + DELAY }]);
+    expect(policy.sweep(T0 + DELAY - 1)).toEqual([]);
+    const up = policy.nodeChanged('n1', 'up', 'healthy: probe HTTP 200 in 3 ms', T0 + 2_000);
+    expect(sent(up)).toEqual([]);
+    expect(cancelled(up)).toEqual([['node_down', 'active again after 2 s']]);
+    expect(policy.sweep(T0 + DELAY)).toEqual([]);
+    expect(policy.nextDue()).toBeUndefined();
+  });
+
+  it('node_down goes out once the node has been out of rotation for --alert-delay, with its latest reason', () => {
+    const policy = delayed();
+    policy.nodeChanged('n1', 'down', '1 of 1 edge report errors (ECONNREFUSED)', T0);
+    // Suspect, then inactive: still one period out of rotation, timed from its start.
+    expect(policy.nodeChanged('n1', 'down', '3 probe failures: ECONNREFUSED', T0 + 3_000)).toEqual([]);
+    expect(policy.nextDue()).toBe(T0 + DELAY);
+    expect(policy.sweep(T0 + DELAY)).toEqual([
+      { action: 'send', alert: { event: 'node_down', node: 'n1', reason: '3 probe failures: ECONNREFUSED', time: T0, severity: 'warning' } },
+    ]);
+    expect(policy.sweep(T0 + DELAY + 1)).toEqual([]);
+    expect(sent(policy.nodeChanged('n1', 'up', 'healthy', T0 + 60_000))).toEqual(['node_up']);
+  });
+
+  it('all_nodes_down waits for --alert-delay', () => {
+    const policy = delayed();
+    expect(policy.activeCountChanged(0, 2, T0)).toEqual([{ action: 'defer', alert: expect.objectContaining({ event: 'all_nodes_down' }), dueAt: T0 + DELAY }]);
+    expect(policy.activeCountChanged(0, 2, T0 + 1_000)).toEqual([]);
+    expect(policy.sweep(T0 + DELAY - 1)).toEqual([]);
+    expect(policy.sweep(T0 + DELAY)).toEqual([
+      { action: 'send', alert: { event: 'all_nodes_down', reason: 'no active node among 2 registered', time: T0, severity: 'critical' } },
+    ]);
+    expect(sent(policy.activeCountChanged(1, 2, T0 + 20_000))).toEqual(['all_nodes_recovered']);
+  });
+
+  it('all_nodes_down is cancelled, with no all_nodes_recovered, when a node is active again within the delay', () => {
+    const policy = delayed();
+    policy.activeCountChanged(0, 1, T0);
+    const back = policy.activeCountChanged(1, 1, T0 + 6);
+    expect(sent(back)).toEqual([]);
+    expect(cancelled(back)).toEqual([['all_nodes_down', 'a node active again after 0 s']]);
+    expect(policy.sweep(T0 + DELAY)).toEqual([]);
+  });
+
+  it('a drained or deregistered node drops its pending node_down', () => {
+    const policy = delayed();
+    policy.nodeChanged('n1', 'down', 'x', T0);
+    policy.nodeChanged('n2', 'down', 'y', T0);
+    expect(cancelled(policy.nodeChanged('n1', 'neutral', 'drained by an operator', T0 + 1_000))).toEqual([['node_down', 'drained by an operator after 1 s']]);
+    expect(cancelled(policy.nodeRemoved('n2', T0 + 2_000))).toEqual([['node_down', 'deregistered after 2 s']]);
+    expect(policy.sweep(T0 + DELAY)).toEqual([]);
+  });
+
+  it('nextDue is the earliest pending down alert', () => {
+    const policy = delayed();
+    expect(policy.nextDue()).toBeUndefined();
+    policy.nodeChanged('n2', 'down', 'x', T0 + 5_000);
+    policy.nodeChanged('n1', 'down', 'x', T0 + 1_000);
+    policy.activeCountChanged(0, 2, T0 + 5_000);
+    expect(policy.nextDue()).toBe(T0 + 1_000 + DELAY);
+  });
+
+  it('a node flapping faster than the delay still raises one flapping alert, and its state once it settles', () => {
+    const policy = delayed();
+    const events: string[] = [];
+    for (let i = 0; i < 5; i++) events.push(...sent(policy.nodeChanged('n1', i % 2 === 0 ? 'down' : 'up', 'x', T0 + i * 1_000)));
+    expect(events).toEqual(['flapping']);
+    expect(policy.nextDue()).toBeUndefined();
+    expect(policy.sweep(T0 + 4_000 + 5 * MIN)).toEqual([
+      { action: 'send', alert: expect.objectContaining({ event: 'node_down', node: 'n1', reason: 'stable for 5 minutes after flapping: x' }) },
+    ]);
   });
 });
 

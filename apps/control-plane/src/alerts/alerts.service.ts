@@ -9,11 +9,13 @@ import { ALERT_DELIVERY, AlertDeliveryOverride } from './alerts.constants';
 /**
  * Turns node and edge changes into alerts: the policy decides what goes out, each alert is logged
  * (WARNING, ERROR for critical, INFO) and posted to every --alert-webhook in the background, so a slow
- * or dead receiver never holds a health decision.
+ * or dead receiver never holds a health decision. Down alerts wait --alert-delay: a timer wakes the
+ * policy when the next one is due (the health loop's sweep() is the backstop).
  */
 @Injectable()
 export class AlertsService implements OnModuleDestroy {
-  private readonly policy = new AlertPolicy();
+  private readonly policy: AlertPolicy;
+  private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private readonly pending = new Set<Promise<void>>();
   private readonly delivery: DeliveryOptions;
@@ -26,26 +28,27 @@ export class AlertsService implements OnModuleDestroy {
     @Inject(METRICS_REGISTRY) metrics: Registry,
     @Optional() @Inject(ALERT_DELIVERY) override?: AlertDeliveryOverride,
   ) {
+    this.policy = new AlertPolicy({ downDelayMs: config.alertDelay * 1000 });
     this.delivery = { ...DEFAULT_DELIVERY, sleep, post: postJson, ...override };
     this.alerts = new Counter({
       name: 'cdn_cp_alerts_total',
-      help: 'Alerts by event and result: sent or failed (per webhook), suppressed (duplicate or flapping)',
+      help: 'Alerts by event and result: sent or failed (per webhook), suppressed (duplicate or flapping), cancelled (its condition ended within --alert-delay)',
       labelNames: ['event', 'result'],
       registers: [metrics],
     });
   }
 
-  /** A node changed status; `active`/`total` count the nodes after the change. */
-  nodeChanged(node: string, to: NodeStatus, reason: string, active: number, total: number): void {
-    const now = this.clock();
-    this.apply(this.policy.nodeChanged(node, condition(to), reason, now));
-    this.apply(this.policy.activeCountChanged(active, total, now));
+  /** A node changed status at `at` (the transition's time: a delayed alert carries it); `active`/`total` count the nodes after the change. */
+  nodeChanged(node: string, to: NodeStatus, reason: string, active: number, total: number, at: number): void {
+    this.apply(this.policy.nodeChanged(node, condition(to), reason, at));
+    this.apply(this.policy.activeCountChanged(active, total, at));
   }
 
   /** A node was deregistered: it may have been the last active one, or the last inactive one. */
   nodeRemoved(node: string, active: number, total: number): void {
-    this.policy.nodeRemoved(node);
-    this.apply(this.policy.activeCountChanged(active, total, this.clock()));
+    const now = this.clock();
+    this.apply(this.policy.nodeRemoved(node, now));
+    this.apply(this.policy.activeCountChanged(active, total, now));
   }
 
   edgeLost(edge: string, reason: string): void {
@@ -56,9 +59,9 @@ export class AlertsService implements OnModuleDestroy {
     this.policy.edgeBack(edge);
   }
 
-  /** Ends flap holds that have gone quiet; called by the health loop. */
+  /** Sends down alerts whose delay is over and ends flap holds that have gone quiet; called by the health loop and the due timer. */
   sweep(): void {
-    this.apply(this.policy.release(this.clock()));
+    this.apply(this.policy.sweep(this.clock()));
   }
 
   /** Resolves once every alert in flight is delivered or given up (tests, shutdown). */
@@ -68,20 +71,44 @@ export class AlertsService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
+    clearTimeout(this.timer);
     await this.idle();
   }
 
   private apply(decisions: AlertDecision[]): void {
     for (const decision of decisions) {
-      if (decision.action === 'suppress') {
-        this.alerts.inc({ event: decision.alert.event, result: 'suppressed' });
-        const line = `Alert ${decision.alert.event}${subject(decision.alert)} suppressed (${decision.why}): ${decision.alert.reason}`;
-        if (decision.why === 'flapping') this.logger.info(line);
-        else this.logger.debug(line);
-        continue;
+      const { alert } = decision;
+      switch (decision.action) {
+        case 'send':
+          this.send(alert);
+          break;
+        case 'suppress': {
+          this.alerts.inc({ event: alert.event, result: 'suppressed' });
+          const line = `Alert ${alert.event}${subject(alert)} suppressed (${decision.why}): ${alert.reason}`;
+          if (decision.why === 'flapping') this.logger.info(line);
+          else this.logger.debug(line);
+          break;
+        }
+        case 'defer':
+          this.logger.debug(`Alert ${alert.event}${subject(alert)} pending: sent in ${Math.max(0, Math.ceil((decision.dueAt - this.clock()) / 1000))} s if the condition still holds (--alert-delay ${this.config.alertDelay} s): ${alert.reason}`);
+          break;
+        case 'cancel':
+          this.alerts.inc({ event: alert.event, result: 'cancelled' });
+          this.logger.info(`Alert ${alert.event}${subject(alert)} cancelled: ${decision.why}, within --alert-delay (${this.config.alertDelay} s): ${alert.reason}`);
+          break;
       }
-      this.send(decision.alert);
     }
+    this.armTimer();
+  }
+
+  /** One timer, for the next deferred alert: it goes out close to its due time rather than on the next health round. */
+  private armTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const due = this.policy.nextDue();
+    if (due === undefined || this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, due - this.clock()));
+    this.timer.unref();
   }
 
   private send(alert: Alert): void {

@@ -2,8 +2,10 @@
  * The health model, as pure functions of (health, input, settings): no timers, sockets or clocks.
  * A node's status follows from four kinds of facts — heartbeats, active probes, what edges see
  * (passive), and an operator's drain — with drain first, then heartbeats and probes, then edges.
+ * The sentences that explain a status are node-health-reasons.ts's.
  */
 import type { NodeStatus } from '@cdn/shared';
+import { DRAINED_REASON, heartbeatReason, healthyReason, passiveReason, probeFailureReason, suspicionReason } from './node-health-reasons';
 
 /** Transitions kept per node for `GET /nodes/<id>`. */
 export const MAX_TRANSITIONS = 20;
@@ -30,10 +32,22 @@ export interface ProbeRecord {
 }
 
 export interface PassiveRecord {
-  /** Live edges whose latest report shows this node failing at least half of its requests. */
+  /** Live edges whose latest report is evidence the node fails (see passive-signals.ts). */
   edgesReportingErrors: number;
   edgesLive: number;
   lastError?: string;
+}
+
+/**
+ * Edges agreed the node fails. Kept after their reports stop saying so — edges send a suspect node
+ * nothing, so their silence proves nothing — until `healthyThreshold` probes in a row succeed after
+ * the edges' last evidence: a suspect node comes back only when edges and probes agree.
+ */
+export interface Suspicion {
+  /** The edges' last error, for the explanation once their reports no longer carry it. */
+  lastError?: string;
+  /** Successful probes in a row since the edges last reported errors. */
+  confirmations: number;
 }
 
 export interface Transition {
@@ -55,6 +69,8 @@ export interface NodeHealth {
   heartbeatLate: boolean;
   probe: ProbeRecord;
   passive: PassiveRecord;
+  /** Set while edges' evidence holds the node out of rotation. */
+  suspicion?: Suspicion;
   /** Newest last, at most MAX_TRANSITIONS. */
   transitions: Transition[];
 }
@@ -74,20 +90,25 @@ export interface HealthStep {
   transition?: Transition;
 }
 
-/** A freshly registered node: active, nothing known against it. */
+/** A freshly registered node: active, nothing known against it (or as saved: drained, or inactive until its next heartbeat). */
 export function initialHealth(at: number, options: { drained?: boolean; heartbeatLate?: boolean } = {}): NodeHealth {
-  const base: NodeHealth = {
-    status: 'active',
+  const drained = options.drained ?? false;
+  const heartbeatLate = options.heartbeatLate ?? false;
+  const [status, reason]: [NodeStatus, string] = drained
+    ? ['draining', DRAINED_REASON]
+    : heartbeatLate
+      ? ['inactive', 'inactive when the control plane last stopped']
+      : ['active', 'registered'];
+  return {
+    status,
     since: at,
-    reason: 'registered',
-    drained: options.drained ?? false,
-    heartbeatLate: options.heartbeatLate ?? false,
+    reason,
+    drained,
+    heartbeatLate,
     probe: { verdict: 'up', consecutiveFailures: 0, consecutiveSuccesses: 0, recentErrors: [] },
     passive: { edgesReportingErrors: 0, edgesLive: 0 },
     transitions: [],
   };
-  const { status, reason } = decide(base, at, at);
-  return { ...base, status, reason: status === 'inactive' ? 'inactive when the control plane last stopped' : reason };
 }
 
 /** Edges agree a node fails: more than half of the live edges, and at least one. */
@@ -121,7 +142,8 @@ export function applyHealthInput(health: NodeHealth, input: HealthInput, setting
       next = { ...health, drained: input.drained };
       break;
   }
-  const { status, reason } = decide(next, input.at, lastHeartbeat);
+  next = withSuspicion(next, nextSuspicion(next, input, settings));
+  const { status, reason } = decide(next, input.at, lastHeartbeat, settings);
   if (status === next.status) return { health: next, failures };
   const transition: Transition = { at: input.at, from: next.status, to: status, reason };
   const transitions = [...next.transitions, transition].slice(-MAX_TRANSITIONS);
@@ -140,39 +162,39 @@ function applyProbe(probe: ProbeRecord, input: { at: number; ok: boolean; result
   return { verdict, consecutiveFailures, consecutiveSuccesses: 0, lastResult: input.result, lastAt: input.at, recentErrors };
 }
 
-/** The status these facts give, and the sentence that explains it. */
-export function decide(health: NodeHealth, now: number, lastHeartbeat: number): { status: NodeStatus; reason: string } {
-  if (health.drained) return { status: 'draining', reason: 'drained by an operator' };
-  if (health.heartbeatLate) return { status: 'inactive', reason: `no heartbeat for ${ageSeconds(lastHeartbeat, now)} s` };
-  if (health.probe.verdict === 'down') return { status: 'inactive', reason: probeFailureReason(health.probe) };
+/** Edges' evidence (re)starts the suspicion; only probes after it end it. */
+function nextSuspicion(health: NodeHealth, input: HealthInput, settings: HealthSettings): Suspicion | undefined {
+  const current = health.suspicion;
+  if (passiveSuspect(health.passive)) {
+    const lastError = health.passive.lastError ?? current?.lastError;
+    return { confirmations: 0, ...(lastError !== undefined ? { lastError } : {}) };
+  }
+  if (current === undefined || input.kind !== 'probe') return current;
+  if (!input.ok) return { ...current, confirmations: 0 };
+  const confirmations = current.confirmations + 1;
+  return confirmations >= settings.healthyThreshold ? undefined : { ...current, confirmations };
+}
+
+function withSuspicion(health: NodeHealth, suspicion: Suspicion | undefined): NodeHealth {
+  if (suspicion === undefined) {
+    if (health.suspicion === undefined) return health;
+    const { suspicion: _cleared, ...rest } = health;
+    return rest;
+  }
+  return { ...health, suspicion };
+}
+
+/** The status these facts give, and the sentence that explains it (never one that contradicts the status). */
+export function decide(health: NodeHealth, now: number, lastHeartbeat: number, settings: HealthSettings): { status: NodeStatus; reason: string } {
+  if (health.drained) return { status: 'draining', reason: DRAINED_REASON };
+  if (health.heartbeatLate) return { status: 'inactive', reason: heartbeatReason(lastHeartbeat, now) };
+  if (health.probe.verdict === 'down') return { status: 'inactive', reason: probeFailureReason(health.probe, settings) };
   if (passiveSuspect(health.passive)) return { status: 'suspect', reason: passiveReason(health.passive) };
-  return { status: 'active', reason: healthyReason(health, now, lastHeartbeat) };
+  if (health.suspicion) return { status: 'suspect', reason: suspicionReason(health.suspicion, health.probe, settings) };
+  return { status: 'active', reason: healthyReason(health, now, lastHeartbeat, settings) };
 }
 
 /** The explanation as of now (ages and counts move on after the transition). */
-export function explain(health: NodeHealth, now: number, lastHeartbeat: number): string {
-  return decide(health, now, lastHeartbeat).reason;
-}
-
-export function ageSeconds(since: number, now: number): number {
-  return Math.max(0, Math.floor((now - since) / 1000));
-}
-
-function probeFailureReason(probe: ProbeRecord): string {
-  const last = probe.lastAt === undefined ? '' : `, last at ${new Date(probe.lastAt).toISOString()}`;
-  if (probe.consecutiveFailures === 0) {
-    const n = probe.consecutiveSuccesses;
-    return `recovering from probe failures: ${n} successful probe${n === 1 ? '' : 's'} so far (${probe.lastResult ?? 'none'})${last}`;
-  }
-  const errors = [...new Set(probe.recentErrors)].join(', ');
-  return `${probe.consecutiveFailures} probe failure${probe.consecutiveFailures === 1 ? '' : 's'}: ${errors}${last}`;
-}
-
-function passiveReason(passive: PassiveRecord): string {
-  return `${passive.edgesReportingErrors} of ${passive.edgesLive} edge${passive.edgesLive === 1 ? '' : 's'} report errors${passive.lastError ? ` (${passive.lastError})` : ''}`;
-}
-
-function healthyReason(health: NodeHealth, now: number, lastHeartbeat: number): string {
-  const probe = health.probe.lastResult === undefined ? 'not probed yet' : `probe ${health.probe.lastResult}`;
-  return `healthy: ${probe}, heartbeat ${ageSeconds(lastHeartbeat, now)} s ago`;
+export function explain(health: NodeHealth, now: number, lastHeartbeat: number, settings: HealthSettings): string {
+  return decide(health, now, lastHeartbeat, settings).reason;
 }

@@ -1,5 +1,6 @@
 import type { NodeStatus } from '@cdn/shared';
-import { ageSeconds, explain } from '../health/node-health';
+import { explain, HealthSettings } from '../health/node-health';
+import { ageSeconds } from '../health/node-health-reasons';
 import type { NodeState } from './node-state';
 
 /** One entry of `GET /nodes`, exactly as the seed answers it (status may also be suspect or draining). */
@@ -47,7 +48,7 @@ export function toNodeView(node: NodeState, liveLoad: number): NodeView {
   };
 }
 
-export function toNodeDetail(node: NodeState, liveLoad: number, now: number): NodeDetail {
+export function toNodeDetail(node: NodeState, liveLoad: number, now: number, settings: HealthSettings): NodeDetail {
   const { health } = node;
   return {
     ...toNodeView(node, liveLoad),
@@ -57,7 +58,7 @@ export function toNodeDetail(node: NodeState, liveLoad: number, now: number): No
     ...(node.lon !== undefined ? { lon: node.lon } : {}),
     health: {
       status: health.status,
-      reason: explain(health, now, node.lastHeartbeat),
+      reason: explain(health, now, node.lastHeartbeat, settings),
       since: iso(health.since),
       probe: {
         last_result: health.probe.lastResult ?? null,

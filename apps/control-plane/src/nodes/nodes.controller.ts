@@ -61,7 +61,7 @@ export class NodesController {
   }
 
   private detail(node: NodeState): NodeDetail {
-    return toNodeDetail(node, this.loads([node])[node.id], this.clock());
+    return toNodeDetail(node, this.loads([node])[node.id], this.clock(), this.nodes.settings);
   }
 
   private loads(nodes: NodeState[]): Record<string, number> {

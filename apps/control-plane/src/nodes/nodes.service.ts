@@ -22,7 +22,8 @@ export class NodesService {
   private readonly registrations: Counter<'kind'>;
   private readonly heartbeats: Counter;
   private readonly transitions: Counter<'from' | 'to'>;
-  private readonly settings: HealthSettings;
+  /** The health thresholds, also needed to explain a status (GET /nodes/<id>). */
+  readonly settings: HealthSettings;
 
   constructor(
     private readonly registry: NodeRegistry,
@@ -124,7 +125,7 @@ export class NodesService {
     this.transitions.inc({ from: t.from, to: t.to });
     if (t.to === 'active') this.logger.info(`Node ${node.id} is active again (was ${t.from}): ${t.reason}`);
     else this.logger.warn(`Node ${node.id} is ${t.to}: ${t.reason}`);
-    this.alerts.nodeChanged(node.id, t.to, t.reason, this.activeCount(), this.registry.size);
+    this.alerts.nodeChanged(node.id, t.to, t.reason, this.activeCount(), this.registry.size, t.at);
   }
 
   private activeCount(): number {

@@ -50,6 +50,22 @@ describe('PassiveHealth', () => {
     expect(health.takeStats()).toEqual({ n1: { inFlight: 1, requests: 0, failures: 0, ejected: false } });
   });
 
+  it('reports an ejection with the failures behind it, even when they straddle two reports, and then as old news', () => {
+    // The control plane counts "ejected with failures in this report" as evidence, and an ejection alone as not.
+    const health = new PassiveHealth(() => 0);
+    const refused = () => {
+      health.started('n1');
+      health.failed('n1', 'ECONNREFUSED');
+      health.finished('n1');
+    };
+    refused();
+    refused();
+    expect(health.takeStats().n1).toEqual({ inFlight: 0, requests: 2, failures: 2, lastError: 'ECONNREFUSED', ejected: false });
+    refused();
+    expect(health.takeStats().n1).toEqual({ inFlight: 0, requests: 1, failures: 1, lastError: 'ECONNREFUSED', ejected: true });
+    expect(health.takeStats().n1).toEqual({ inFlight: 0, requests: 0, failures: 0, ejected: true });
+  });
+
   it('forgets nodes that left the table', () => {
     const health = new PassiveHealth(() => 0);
     health.started('gone');
