@@ -1,4 +1,6 @@
 /** Parsers for command-line and environment values; each throws a message that names what it accepts. */
+import fs from 'node:fs';
+import net from 'node:net';
 
 export class InvalidValueError extends Error {}
 
@@ -97,4 +99,56 @@ export const redisUrl = urlWithScheme(['redis:', 'rediss:'], 'a redis:// or redi
 export function urlPath(raw: string, name: string): string {
   if (!raw.startsWith('/') || /\s/.test(raw)) throw new InvalidValueError(`${name} must be a path starting with /, got "${raw}"`);
   return raw;
+}
+
+/** A bearer token: long enough not to be guessed, and nothing that a header would mangle. */
+export function secretToken(raw: string, name: string): string {
+  if (!/^[\x21-\x7e]{16,512}$/.test(raw)) throw new InvalidValueError(`${name} must be 16-512 printable characters without spaces`);
+  return raw;
+}
+
+/** A file that exists and can be read now (a mounted Secret, a certificate). */
+export function readableFile(raw: string, name: string): string {
+  try {
+    fs.accessSync(raw, fs.constants.R_OK);
+    if (!fs.statSync(raw).isFile()) throw new Error('not a file');
+  } catch {
+    throw new InvalidValueError(`${name} must be a readable file, got "${raw}"`);
+  }
+  return raw;
+}
+
+/** A browser origin: scheme, host and optional port, nothing else (`https://admin.example.com`). */
+export function webOrigin(raw: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '')) {
+    throw new InvalidValueError(`${name} must be an origin such as https://admin.example.com (scheme, host, optional port), got "${raw}"`);
+  }
+  return url.origin;
+}
+
+/** An IPv4 or IPv6 address, or a CIDR block of them (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`). */
+export function cidr(raw: string, name: string): string {
+  const [address, bits, extra] = raw.trim().split('/');
+  const family = net.isIP(address);
+  const max = family === 4 ? 32 : 128;
+  const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+  if (family === 0 || !prefixOk || extra !== undefined) throw new InvalidValueError(`${name} must be an IP address or CIDR block such as 10.0.0.0/8, got "${raw}"`);
+  return raw.trim();
+}
+
+/** A CIDR block (as `cidr`), or a host name pattern where `*.` matches any subdomain (`*.cdn.example.com`). */
+export function cidrOrHostPattern(raw: string, name: string): string {
+  const value = raw.trim().toLowerCase();
+  if (/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value) && !net.isIP(value.split('/')[0])) return value;
+  try {
+    return cidr(value, name);
+  } catch {
+    throw new InvalidValueError(`${name} must be a CIDR block (10.0.0.0/8), an address, or a host name pattern (cdn1.example.com, *.example.com), got "${raw}"`);
+  }
 }

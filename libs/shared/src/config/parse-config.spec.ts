@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readableFile } from './option-parsers';
 import { OPTION_SPECS } from './options';
 import { ConfigError, parseConfig, ProgramInfo } from './parse-config';
 import { programInfo, programOptions } from './programs';
@@ -93,11 +94,18 @@ describe('parseConfig', () => {
   });
 
   it.each(['all-in-one', 'control-plane', 'edge'] as const)('%s accepts every one of its options with a valid value', (program) => {
-    const samples: Partial<Record<string, string>> = { natsUrl: 'nats://127.0.0.1:4222', edgeId: 'edge-a', cacheRedisUrl: 'redis://127.0.0.1:6379', alertWebhooks: 'http://127.0.0.1/hook' };
+    const token = 'a-token-of-sixteen+';
+    const samples: Partial<Record<string, string>> = {
+      natsUrl: 'nats://127.0.0.1:4222', edgeId: 'edge-a', cacheRedisUrl: 'redis://127.0.0.1:6379', alertWebhooks: 'http://127.0.0.1/hook',
+      adminTokens: token, viewerTokens: token, adminCorsOrigins: 'https://admin.example.com', nodeUrlAllow: '*.example.com', adminPort: '9000',
+      trustedProxies: '10.0.0.0/8', natsUser: 'cdn', natsPassword: 'secret', natsToken: token,
+    };
     for (const key of programOptions(program)) {
       const spec = OPTION_SPECS[key];
       const flag = spec.flags.split(' ')[0];
-      const argv = spec.switch ? [flag] : [flag, samples[key] ?? String(spec.default)];
+      // Options that name a file take any readable one here.
+      const sample = samples[key] ?? (spec.parse === readableFile ? __filename : String(spec.default));
+      const argv = spec.switch ? [flag] : [flag, sample];
       expect(() => parseConfig(programInfo(program), argv, {}), argv.join(' ')).not.toThrow();
     }
   });
