@@ -1,12 +1,14 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, InProcessBus, listen, Logger, StartupGate } from '@cdn/shared';
+import { CdnConfig, errorBody, InProcessBus, listen, Logger, openAdminApiWarning, StartupGate } from '@cdn/shared';
 import { createControlPlane } from '@cdn/control-plane';
 import { createEdgeProxy } from '@cdn/edge-proxy';
 
 export interface AllInOneServer {
   server: http.Server;
+  /** The admin listener, with --admin-port. */
+  adminServer: http.Server | undefined;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -25,25 +27,54 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
   // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
   const server = http.createServer({ requestTimeout: 0 }, gate.listener);
   await listen(server, config.host, config.port);
+  const adminGate = new StartupGate();
+  const adminServer = config.adminPort === undefined ? undefined : http.createServer(adminGate.listener);
 
   try {
+    if (adminServer) await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
     const parts = await startParts(config, logger);
-    gate.open((req, res) => (isEdgePath(req.url) ? parts.edge.handle(req, res) : parts.controlPlane.handler(req, res)));
-    logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
+    if (adminServer) {
+      // Clients reach /cdn and the probes; the admin API answers only on the admin listener.
+      gate.open((req, res) => (isEdgePath(req.url) || isProbePath(req.url) ? parts.edge.handle(req, res) : sendAdminElsewhere(req, res)));
+      adminGate.open(parts.controlPlane.handler);
+      logger.info(`CDN server listening on http://${config.host}:${config.port} (/cdn), admin API on http://${config.adminHost}:${config.adminPort}`);
+    } else {
+      gate.open((req, res) => (isEdgePath(req.url) ? parts.edge.handle(req, res) : parts.controlPlane.handler(req, res)));
+      logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
+    }
+    const adminAddress = adminServer ? { host: config.adminHost, port: config.adminPort! } : { host: config.host, port: config.port };
+    const warning = openAdminApiWarning(config, adminAddress, adminServer ? '--admin-host 127.0.0.1' : '--admin-port <port> (it listens on 127.0.0.1 by default)');
+    if (warning) logger.warn(warning);
     return {
       server,
+      adminServer,
       logger,
       async close() {
         server.close();
         server.closeIdleConnections();
+        adminServer?.close();
+        adminServer?.closeAllConnections();
         await parts.close();
         logger.info('CDN server stopped');
       },
     };
   } catch (err) {
     server.close();
+    adminServer?.close();
     throw err;
   }
+}
+
+function isProbePath(url: string | undefined): boolean {
+  const path = url?.split('?')[0];
+  return path === '/healthz' || path === '/readyz';
+}
+
+const ADMIN_ELSEWHERE = JSON.stringify(errorBody('not_found', 'The admin API is served on the admin listener (--admin-host, --admin-port), not on the client port.'));
+
+function sendAdminElsewhere(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ADMIN_ELSEWHERE) });
+  res.end(ADMIN_ELSEWHERE);
 }
 
 async function startParts(config: CdnConfig, logger: Logger) {

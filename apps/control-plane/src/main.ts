@@ -16,6 +16,7 @@ import {
   listen,
   loadConfigOrExit,
   Logger,
+  openAdminApiWarning,
   programInfo,
   StartupGate,
 } from '@cdn/shared';
@@ -57,6 +58,8 @@ async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, prog
   const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl } });
   gate.open(cp.handler);
   logger.info(`Control plane listening on http://${config.host}:${config.port}`);
+  const warning = openAdminApiWarning(config, config, '--host 127.0.0.1, or an address only your operators and nodes can reach');
+  if (warning) logger.warn(warning);
 
   exitOnSignals(logger, async (signal) => {
     logger.info(`${signal} received: shutting down`);

@@ -27,8 +27,10 @@ import { buildRoutingState, RoutingState } from './routing/routing-state';
 import { createStatusEndpoints } from './status/status-endpoints';
 
 export interface EdgeProxy {
-  /** Serves one request: /cdn/* (proxy), /healthz, /readyz, /metrics; anything else 404 JSON. */
+  /** Serves one client request: /cdn/* (proxy), /healthz, /readyz, and /metrics unless --admin-port moves it; anything else 404 JSON. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Serves the admin listener (--admin-port): /healthz, /readyz and /metrics. */
+  handleAdmin(req: http.IncomingMessage, res: http.ServerResponse): void;
   /** Starts following the routing source (does not wait for the first table) and the periodic report. */
   start(): Promise<void>;
   /** Stops reports, closes the proxy agent; does not close the source/publisher it was given. */
@@ -36,7 +38,7 @@ export interface EdgeProxy {
 }
 
 export interface EdgeProxyOptions {
-  /** Uses cacheTime, cacheEnabled, upstreamTimeout and the cache* settings. */
+  /** Uses cacheTime, cacheEnabled, upstreamTimeout, adminPort and the cache* settings. */
   config: CdnConfig;
   logger: Logger;
   source: RoutingSource;
@@ -152,7 +154,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     nodeStats: () => health.takeStats(),
     logger,
   });
-  const status = createStatusEndpoints({ registry, revision: () => routing?.table.revision });
+  const revision = () => routing?.table.revision;
+  // With an admin listener, metrics (which name every node) are not served to clients.
+  const clientStatus = createStatusEndpoints({ registry, revision, metrics: config.adminPort === undefined });
+  const adminStatus = createStatusEndpoints({ registry, revision, metrics: true });
 
   function applyTable(table: RoutingTable): void {
     if (closed) return;
@@ -219,7 +224,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       }
       // Origin-form /cdn/ only: an absolute-form target ("GET http://elsewhere/ HTTP/1.1") is never proxied.
       if (url.startsWith(CDN_PREFIX)) return serveCdn(req, res, url);
-      status.serve(req, res, url);
+      clientStatus.serve(req, res, url);
+    },
+    handleAdmin(req, res) {
+      adminStatus.serve(req, res, req.url ?? '/');
     },
     async start() {
       reporter.start();

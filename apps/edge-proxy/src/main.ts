@@ -61,6 +61,11 @@ async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<
   const server = http.createServer({ requestTimeout: 0 }, edge.handle);
   await listen(server, config.host, config.port);
   logger.info(`Edge ${edgeId} listening on http://${config.host}:${config.port}`);
+  const adminServer = config.adminPort === undefined ? undefined : http.createServer(edge.handleAdmin);
+  if (adminServer) {
+    await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
+    logger.info(`Edge ${edgeId} serves /metrics, /healthz and /readyz on http://${config.adminHost}:${config.adminPort}`);
+  }
   await edge.start();
 
   let nc: NatsConnection | undefined;
@@ -82,6 +87,8 @@ async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<
     logger.info(`Received ${signal}, shutting down edge ${edgeId}`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    adminServer?.close();
+    adminServer?.closeAllConnections();
     const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(grace);

@@ -3,6 +3,7 @@ export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
 export type { CdnConfig, OptionName, LogLevel, LogFormat, SplitProgram } from './config/options';
 export { programInfo, programOptions, VERSION } from './config/programs';
+export { isLoopback, openAdminApiWarning } from './config/admin-exposure';
 export type { ProgramName } from './config/programs';
 export { createLogger, silentLogger } from './logging/logger';
 export { createProgramLogger } from './logging/program-logger';

@@ -6,12 +6,15 @@ import { sendError, sendJson } from '../http/send-json';
 const HEALTHY = Buffer.from(JSON.stringify({ status: 'ok' }));
 
 export interface StatusEndpoints {
-  /** Answers /healthz, /readyz and /metrics; anything else is a JSON 404. */
+  /** Answers /healthz, /readyz and (when it has them) /metrics; anything else is a JSON 404. */
   serve(req: IncomingMessage, res: ServerResponse, url: string): void;
 }
 
-/** The edge's own endpoints: liveness, readiness (a routing table was applied) and Prometheus metrics. */
-export function createStatusEndpoints(options: { registry: Registry; revision: () => number | undefined }): StatusEndpoints {
+/**
+ * The edge's own endpoints: liveness, readiness (a routing table was applied) and, unless `metrics` is
+ * false (they are on the admin listener instead), Prometheus metrics.
+ */
+export function createStatusEndpoints(options: { registry: Registry; revision: () => number | undefined; metrics: boolean }): StatusEndpoints {
   async function metrics(res: ServerResponse): Promise<void> {
     try {
       const text = await options.registry.metrics();
@@ -26,7 +29,7 @@ export function createStatusEndpoints(options: { registry: Registry; revision: (
     serve(req, res, url) {
       const query = url.indexOf('?');
       const path = query === -1 ? url : url.slice(0, query);
-      if (path !== '/healthz' && path !== '/readyz' && path !== '/metrics') return sendError(res, 'not_found');
+      if (path !== '/healthz' && path !== '/readyz' && (path !== '/metrics' || !options.metrics)) return sendError(res, 'not_found');
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, JSON.stringify(errorBody('method_not_allowed')), { allow: 'GET, HEAD' });
       if (path === '/healthz') return sendJson(res, 200, HEALTHY);
       if (path === '/readyz') {
