@@ -1,6 +1,7 @@
 export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
 export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
+export { SECRET_TOKEN_PATTERN } from './config/option-parsers';
 export type { CdnConfig, OptionName, LogLevel, LogFormat, SplitProgram } from './config/options';
 export { programInfo, programOptions, VERSION } from './config/programs';
 export type { ProgramName } from './config/programs';
@@ -16,11 +17,22 @@ export type { ErrorCode, ErrorBody } from './errors';
 export {
   NODE_ID_PATTERN,
   DEFAULT_HEARTBEAT_INTERVAL,
+  MAX_HEARTBEAT_INTERVAL,
+  MAX_LOCATION_LENGTH,
+  MAX_NODE_CAPACITY,
+  MAX_NODE_LOAD,
+  SHA256_HEX_PATTERN,
+  firstIssuePerField,
+  isObjectPrototypeName,
+  nodeIdSchema,
+  nodeLoadSchema,
   nodeRegistrationSchema,
+  nodeUrlSchema,
   storedNodeSchema,
-  storedNodesSchema,
   validateRegistration,
 } from './node';
+export { checkNodeUrl, CONTROL_CHARACTERS } from './node-url';
+export type { NodeUrlCheck } from './node-url';
 export type { NodeRegistration, StoredNode } from './node';
 export {
   buildRoutingTable,

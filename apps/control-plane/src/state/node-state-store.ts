@@ -34,17 +34,20 @@ export class NodeStateStore {
     const result = await loadNodesFile(this.file, { reset: this.config.resetConfig, now: this.clock() });
     switch (result.kind) {
       case 'loaded':
-        this.logger.info(`Loaded ${Object.keys(result.nodes).length} node(s) from ${this.file}`);
+        // The id comes from a file anyone may have edited: quoted, so that it cannot break the log line.
+        for (const { id, reason } of result.rejected) this.logger.error(`Node ${JSON.stringify(id)} in ${this.file} breaks the registration rules and was left out: ${reason}`);
+        if (result.keptAs) this.logger.error(`Kept a copy of ${this.file} with the ${result.rejected.length} node(s) left out as ${result.keptAs}`);
+        this.logger.info(`Loaded ${result.nodes.size} node(s) from ${this.file}`);
         return result.nodes;
       case 'missing':
         this.logger.info(`No node state file at ${this.file}; starting with no nodes`);
-        return {};
+        return new Map();
       case 'reset':
         this.logger.info(`Node configuration reset (--reset-config): ${this.file} now holds no nodes`);
-        return {};
+        return new Map();
       case 'corrupt':
         this.logger.error(`Node state file ${this.file} is unusable (${result.reason}); kept it as ${result.keptAs} and starting with no nodes`);
-        return {};
+        return new Map();
     }
   }
 
