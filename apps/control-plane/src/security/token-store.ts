@@ -44,6 +44,10 @@ export class TokenStore implements OnModuleDestroy {
         }),
       );
     }
+    if (this.enabled) {
+      logger.info(`The admin API requires a bearer token: ${this.fixed.admin.size + this.fromFile.admin.size} admin and ${this.fixed.viewer.size + this.fromFile.viewer.size} viewer token(s)`);
+      if (config.adminTokens.length === 0 && config.adminTokenFile === undefined) logger.warn('Only viewer tokens are configured: nobody can change anything; give --admin-token or --admin-token-file');
+    }
     const store = this;
     new Gauge({
       name: 'cdn_cp_admin_tokens',
