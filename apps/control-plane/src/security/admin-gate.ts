@@ -73,7 +73,7 @@ export class AdminGate {
       for (const [name, value] of Object.entries(corsHeaders(origin.origin))) res.setHeader(name, value);
     }
 
-    let credential: Credential['kind'] | 'open' = 'open';
+    let allowedAs: 'none' | 'admin' | 'viewer' | 'node' = 'none';
     if (this.tokens.enabled) {
       const heartbeatOf = heartbeatTarget(method, path);
       const presented = this.credential(req.headers.authorization, heartbeatOf);
@@ -82,7 +82,7 @@ export class AdminGate {
         const challenge = presented.kind === 'unknown' ? 'Bearer realm="cdn-admin", error="invalid_token"' : access.status === 403 ? 'Bearer realm="cdn-admin", error="insufficient_scope"' : 'Bearer realm="cdn-admin"';
         return this.refuse(req, res, path, access.status, access.status === 401 ? 'unauthorized' : 'forbidden', access.reason, access.message, { message: access.message }, { 'www-authenticate': challenge });
       }
-      credential = access.as;
+      allowedAs = access.as;
     }
 
     if (BODY_METHODS.has(method) && declaresBody(req.headers) && !isJsonMediaType(req.headers['content-type'])) {
@@ -92,7 +92,7 @@ export class AdminGate {
       });
     }
 
-    this.allowed.inc({ credential: credential === 'open' ? 'none' : credential });
+    this.allowed.inc({ credential: allowedAs });
     next();
   };
 
