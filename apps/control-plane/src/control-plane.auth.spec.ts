@@ -123,6 +123,7 @@ describe('node tokens', () => {
     const cp = await start();
     const res = await cp.call('POST', '/register_node', JSON.stringify(NODE1), bearer(ADMIN));
     expect(res.body).toEqual({ status: 'Node registered successfully', node_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const token = res.body.node_token as string;
     const saved = fs.readFileSync(cp.file, 'utf8');
     expect(saved).not.toContain(token);

@@ -12,6 +12,7 @@ export { StartupGate } from './process/startup-gate';
 export { exitOnSignals, exitOnStartupFailure, flushLog } from './process/process-lifecycle';
 export type { Logger, LoggerOptions } from './logging/logger';
 export { formatTextLine, formatJsonLine } from './logging/log-line';
+export { printable } from './logging/printable';
 export { ERRORS, CdnError, errorBody } from './errors';
 export type { ErrorCode, ErrorBody } from './errors';
 export {

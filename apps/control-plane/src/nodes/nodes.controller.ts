@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { CdnError, type NodeRegistration } from '@cdn/shared';
 import { CLOCK, Clock } from '../core/core.constants';
@@ -23,6 +23,8 @@ export class NodesController {
   /** The seed's answer, plus `node_token` when the node got a token (see NodesService.register). */
   @Post('register_node')
   @HttpCode(200)
+  // The answer may carry a node token: no cache on the way may keep it.
+  @Header('Cache-Control', 'no-store')
   async register(@Req() req: IncomingMessage): Promise<{ status: string; node_token?: string }> {
     const { nodeToken } = await this.nodes.register(this.parse(await readJsonBody(req)));
     return { status: 'Node registered successfully', ...(nodeToken !== undefined ? { node_token: nodeToken } : {}) };
@@ -31,6 +33,7 @@ export class NodesController {
   /** Rotation: a new token for the node's heartbeats; its previous token stops working. */
   @Post('nodes/:id/token')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   async issueToken(@Param('id') id: string): Promise<{ status: string; id: string; node_token: string }> {
     return { status: 'Node token issued', id, node_token: await this.nodes.issueToken(id) };
   }

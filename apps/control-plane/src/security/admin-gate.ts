@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { CdnConfig, CONTROL_CHARACTERS, ErrorCode, errorBody, Logger } from '@cdn/shared';
+import { CdnConfig, ErrorCode, errorBody, Logger, printable } from '@cdn/shared';
 import { Counter, Registry } from 'prom-client';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { NodeRegistry } from '../nodes/node-registry';
@@ -66,6 +66,7 @@ export class AdminGate {
     if (origin.kind === 'allowed') {
       if (isPreflight(method, req.headers)) {
         this.preflights.inc();
+        this.logger.debug(`Answered the CORS preflight of ${origin.origin} for ${printable(req.headers['access-control-request-method'] ?? '', 20)} ${printable(path)}`);
         res.writeHead(204, preflightHeaders(origin.origin));
         res.end();
         return;
@@ -129,10 +130,4 @@ export class AdminGate {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers, ...close });
     res.end(text);
   }
-}
-
-/** A header or path fit for one log line: control characters replaced, at most 200 characters. */
-function printable(text: string): string {
-  const safe = text.replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), '?');
-  return safe.length > 200 ? `${safe.slice(0, 200)}...` : safe;
 }
