@@ -4,7 +4,7 @@ import { CdnConfig, ErrorCode, errorBody, Logger, printable } from '@cdn/shared'
 import { Counter, Registry } from 'prom-client';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { NodeRegistry } from '../nodes/node-registry';
-import { Credential, decideAccess, heartbeatTarget, OPEN_PATHS, pathOf } from './access-policy';
+import { Credential, decideAccess, DenyReason, heartbeatTarget, OPEN_PATHS, pathOf } from './access-policy';
 import { bearerToken } from './bearer-token';
 import { declaresBody, isJsonMediaType } from './json-media-type';
 import { checkOrigin, corsHeaders, isPreflight, preflightHeaders } from './origin-policy';
@@ -12,7 +12,7 @@ import { sameHash, sha256 } from './token-hash';
 import { TokenStore } from './token-store';
 
 /** Why a request was refused, as counted in cdn_cp_admin_requests_denied_total{reason}. */
-type Refusal = 'origin' | 'missing_token' | 'invalid_token' | 'read_only' | 'wrong_node' | 'node_token_scope' | 'media_type';
+type Refusal = 'origin' | DenyReason | 'media_type';
 
 /** Methods whose bodies the admin API reads. */
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -59,9 +59,8 @@ export class AdminGate {
 
     const origin = checkOrigin(req.headers.origin, this.allowedOrigins);
     if (origin.kind === 'refused') {
-      return this.refuse(req, res, path, 403, 'forbidden', 'origin', `Origin ${JSON.stringify(printable(origin.origin))} is not allowed by --admin-cors-origin`, {
-        message: `Requests from the browser origin ${origin.origin} are not accepted; an operator can allow it with --admin-cors-origin.`,
-      });
+      const why = `Origin ${JSON.stringify(printable(origin.origin))} is not allowed by --admin-cors-origin`;
+      return this.refuse(req, res, path, 403, 'forbidden', 'origin', why, `Requests from the browser origin ${origin.origin} are not accepted; an operator can allow it with --admin-cors-origin.`);
     }
     if (origin.kind === 'allowed') {
       if (isPreflight(method, req.headers)) {
@@ -81,16 +80,15 @@ export class AdminGate {
       const access = decideAccess({ method, heartbeatOf, credential: presented });
       if (!access.allowed) {
         const challenge = presented.kind === 'unknown' ? 'Bearer realm="cdn-admin", error="invalid_token"' : access.status === 403 ? 'Bearer realm="cdn-admin", error="insufficient_scope"' : 'Bearer realm="cdn-admin"';
-        return this.refuse(req, res, path, access.status, access.status === 401 ? 'unauthorized' : 'forbidden', access.reason, access.message, { message: access.message }, { 'www-authenticate': challenge });
+        return this.refuse(req, res, path, access.status, access.status === 401 ? 'unauthorized' : 'forbidden', access.reason, access.message, access.message, { 'www-authenticate': challenge });
       }
       allowedAs = access.as;
     }
 
     if (BODY_METHODS.has(method) && declaresBody(req.headers) && !isJsonMediaType(req.headers['content-type'])) {
       const sent = req.headers['content-type'] === undefined ? 'no Content-Type' : `Content-Type ${JSON.stringify(printable(req.headers['content-type']))}`;
-      return this.refuse(req, res, path, 415, 'unsupported_media_type', 'media_type', `the body was sent with ${sent}`, {
-        message: `Send the body as JSON with Content-Type: application/json (curl -H "Content-Type: application/json"); it came with ${sent}.`,
-      });
+      const message = `Send the body as JSON with Content-Type: application/json (curl -H "Content-Type: application/json"); it came with ${sent}.`;
+      return this.refuse(req, res, path, 415, 'unsupported_media_type', 'media_type', `the body was sent with ${sent}`, message);
     }
 
     this.allowed.inc({ credential: allowedAs });
@@ -118,13 +116,15 @@ export class AdminGate {
     status: number,
     code: ErrorCode,
     reason: Refusal,
+    /** For the log line: may quote what the client sent, made printable. */
     why: string,
-    body: { message: string },
+    /** For the client. */
+    message: string,
     headers: Record<string, string> = {},
   ): void {
     this.denied.inc({ reason });
     this.logger.warn(`Refused ${req.method} ${printable(path)} from ${req.socket.remoteAddress ?? 'unknown'}: ${why} (${status} ${reason})`);
-    const text = JSON.stringify(errorBody(code, body.message));
+    const text = JSON.stringify(errorBody(code, message));
     // An unread body is not worth keeping the connection for.
     const close = declaresBody(req.headers) ? { connection: 'close' } : {};
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers, ...close });
