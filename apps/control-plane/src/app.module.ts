@@ -9,6 +9,7 @@ import { LoadsModule } from './loads/loads.module';
 import { NodesModule } from './nodes/nodes.module';
 import { ProbesModule } from './probes/probes.module';
 import { RoutingModule } from './routing/routing.module';
+import { SecurityModule } from './security/security.module';
 
 @Module({})
 export class AppModule {
@@ -16,7 +17,7 @@ export class AppModule {
     const { cacheCommands, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
+      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
     };
   }
 }

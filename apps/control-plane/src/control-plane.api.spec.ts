@@ -17,9 +17,9 @@ describe('the manual’s curl examples', () => {
     expect(messages(cp.logs, LEVEL.info)).toContain('Node node1 registered: http://cdn1.example.com (Beijing, capacity 100)');
   });
 
-  it('registers a node sent without a Content-Type (the troubleshooting example)', async () => {
+  it('registers a node without heartbeat_interval (the troubleshooting example, which sends the JSON Content-Type too)', async () => {
     const { heartbeat_interval: _, ...minimal } = NODE1;
-    const res = await fetch(`${cp.url}/register_node`, { method: 'POST', body: Buffer.from(JSON.stringify(minimal)) });
+    const res = await cp.call('POST', '/register_node', JSON.stringify(minimal), { 'Content-Type': 'application/json' });
     expect(res.status).toBe(200);
     expect((await cp.call('GET', '/nodes/node1')).body).toMatchObject({ heartbeat_interval: 10 });
   });

@@ -16,6 +16,7 @@ import { RouteMethods } from './http/route-methods';
 import { LoadBroadcaster } from './loads/load-broadcaster';
 import { NodeRegistry } from './nodes/node-registry';
 import { RoutingPublisher } from './routing/routing-publisher';
+import { AdminGate } from './security/admin-gate';
 import { NodeStateStore } from './state/node-state-store';
 import { InProcessBusServer } from './transport/in-process-bus.server';
 import { ResilientNatsServer } from './transport/resilient-nats.server';
@@ -77,7 +78,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       registry: options.registry ?? new Registry(),
     }),
     new ExpressAdapter(),
-    // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
+    // Bodies are read by readJsonBody, once AdminGate has checked that they are sent as JSON.
     { bodyParser: false, logger: new NestPinoLogger(logger), abortOnError: false },
   );
   try {
@@ -85,6 +86,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     app.useGlobalFilters(new AllExceptionsFilter(logger, routes));
     const express = app.getHttpAdapter().getInstance();
     express.disable('x-powered-by');
+    // Before app.init() registers the routes, so that the gate runs first for every path, known or not.
+    app.use(app.get(AdminGate).handle);
     app.connectMicroservice<CustomStrategy>({ strategy: eventServer(options.transport, logger) });
     await app.startAllMicroservices();
     await app.init();

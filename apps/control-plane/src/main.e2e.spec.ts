@@ -20,7 +20,7 @@ describe('cdn-control-plane (standalone)', () => {
     const dir = tempDir();
     const cp = await startApp('controlPlane', ['--nats-url', nats.url, '--log-file', `${dir}/cdn_system.log`], { cwd: dir });
     await eventually(async () => (await fetch(`${cp.url}/readyz`)).status === 200);
-    expect((await fetch(`${cp.url}/register_node`, { method: 'POST', body: JSON.stringify(NODE1) })).status).toBe(200);
+    expect((await fetch(`${cp.url}/register_node`, { method: 'POST', body: JSON.stringify(NODE1), headers: { 'content-type': 'application/json' } })).status).toBe(200);
 
     const nc = await connect({ servers: nats.url });
     nc.publish(EDGE_EVENTS.report, encodeNestEvent(EDGE_EVENTS.report, { edgeId: 'edge-n', revision: 0, reportedAt: Date.now(), startedAt: Date.now() }));

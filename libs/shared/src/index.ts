@@ -1,6 +1,7 @@
 export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
 export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
+export { SECRET_TOKEN_PATTERN } from './config/option-parsers';
 export type { CdnConfig, OptionName, LogLevel, LogFormat, SplitProgram } from './config/options';
 export { programInfo, programOptions, VERSION } from './config/programs';
 export { isLoopback, openAdminApiWarning } from './config/admin-exposure';
@@ -12,16 +13,28 @@ export { StartupGate } from './process/startup-gate';
 export { exitOnSignals, exitOnStartupFailure, flushLog } from './process/process-lifecycle';
 export type { Logger, LoggerOptions } from './logging/logger';
 export { formatTextLine, formatJsonLine } from './logging/log-line';
+export { printable } from './logging/printable';
 export { ERRORS, CdnError, errorBody } from './errors';
 export type { ErrorCode, ErrorBody } from './errors';
 export {
   NODE_ID_PATTERN,
   DEFAULT_HEARTBEAT_INTERVAL,
+  MAX_HEARTBEAT_INTERVAL,
+  MAX_LOCATION_LENGTH,
+  MAX_NODE_CAPACITY,
+  MAX_NODE_LOAD,
+  SHA256_HEX_PATTERN,
+  firstIssuePerField,
+  isObjectPrototypeName,
+  nodeIdSchema,
+  nodeLoadSchema,
   nodeRegistrationSchema,
+  nodeUrlSchema,
   storedNodeSchema,
-  storedNodesSchema,
   validateRegistration,
 } from './node';
+export { checkNodeUrl, CONTROL_CHARACTERS } from './node-url';
+export type { NodeUrlCheck } from './node-url';
 export type { NodeRegistration, StoredNode } from './node';
 export {
   buildRoutingTable,

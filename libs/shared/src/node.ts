@@ -1,27 +1,79 @@
 import { z } from 'zod';
+import { checkNodeUrl, CONTROL_CHARACTERS } from './node-url';
 
 /** A node id: safe in URLs, file names, log lines and NATS subjects once encoded. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http:// or https:// URL');
+/** Capacities are weights: bounded so that the weighted choice's sums stay exact. */
+export const MAX_NODE_CAPACITY = 1_000_000;
+/** A heartbeat's `current_load`, bounded for the same reason (loads are summed and divided by capacity). */
+export const MAX_NODE_LOAD = 1_000_000_000;
+export const MAX_LOCATION_LENGTH = 256;
+/** A day: a node that promises fewer heartbeats than that is not being monitored. */
+export const MAX_HEARTBEAT_INTERVAL = 86_400;
+
+/**
+ * Whether an id names a property every plain object has (`__proto__`, `constructor`, `toString`...):
+ * such a key in a plain object reads the prototype's value or, for `__proto__`, is never stored at all.
+ */
+export function isObjectPrototypeName(id: string): boolean {
+  return Object.hasOwn(Object.prototype, id);
+}
+
+/**
+ * The fields of a node, shared by registration, the nodes file and the routing table: one definition of
+ * what is valid, so that nothing one accepts is refused by another.
+ */
+export const nodeIdSchema = z
+  .string({ error: 'is required' })
+  .regex(NODE_ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 . _ -')
+  .refine((id) => id !== '.' && id !== '..', 'must not be "." or "..": they cannot be addressed in a URL path')
+  .refine((id) => !isObjectPrototypeName(id), 'is reserved: names of JavaScript object properties such as __proto__, constructor or toString cannot be node ids');
+
+/** An absolute http(s) URL without credentials, query or fragment, returned canonical (see checkNodeUrl). */
+export const nodeUrlSchema = z.string({ error: 'is required' }).transform((raw, ctx) => {
+  const result = checkNodeUrl(raw);
+  if (result.ok) return result.url;
+  ctx.addIssue({ code: 'custom', message: result.problem });
+  return z.NEVER;
+});
+
+export const nodeLocationSchema = z
+  .string({ error: 'is required' })
+  .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters (line breaks, tabs, C0/C1 controls)')
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_LOCATION_LENGTH, `must be at most ${MAX_LOCATION_LENGTH} characters`);
+
+export const nodeCapacitySchema = z
+  .number({ error: 'is required and must be a number' })
+  .positive('must be a positive number')
+  .max(MAX_NODE_CAPACITY, `must be a positive number up to ${MAX_NODE_CAPACITY}`);
+
+export const nodeLoadSchema = z
+  .number({ error: 'must be a non-negative number' })
+  .nonnegative('must be a non-negative number')
+  .max(MAX_NODE_LOAD, `must be a non-negative number up to ${MAX_NODE_LOAD}`);
+
+const heartbeatIntervalSchema = z
+  .number({ error: 'must be a positive integer' })
+  .int('must be a positive integer')
+  .positive('must be a positive integer')
+  .max(MAX_HEARTBEAT_INTERVAL, `must be a positive integer up to ${MAX_HEARTBEAT_INTERVAL}`);
+
+const latitudeSchema = z.number({ error: 'must be a number from -90 to 90' }).min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90');
+const longitudeSchema = z.number({ error: 'must be a number from -180 to 180' }).min(-180, 'must be from -180 to 180').max(180, 'must be from -180 to 180');
 
 /** The body of `POST /register_node`. */
 export const nodeRegistrationSchema = z.object({
-  id: z.string({ error: 'is required' }).regex(NODE_ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 . _ -'),
-  url: z.string({ error: 'is required' }).pipe(httpUrl),
-  location: z.string({ error: 'is required' }).trim().min(1, 'must not be empty'),
-  capacity: z.number({ error: 'is required and must be a number' }).finite().positive('must be a positive number'),
-  heartbeat_interval: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  id: nodeIdSchema,
+  url: nodeUrlSchema,
+  location: nodeLocationSchema,
+  capacity: nodeCapacitySchema,
+  heartbeat_interval: heartbeatIntervalSchema.optional(),
   /** Coordinates for nearest-first routing (optional; `location` may also be a region path such as "CN/Beijing"). */
-  lat: z.number({ error: 'must be a number from -90 to 90' }).min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90').optional(),
-  lon: z.number({ error: 'must be a number from -180 to 180' }).min(-180, 'must be from -180 to 180').max(180, 'must be from -180 to 180').optional(),
+  lat: latitudeSchema.optional(),
+  lon: longitudeSchema.optional(),
 });
 
 export type NodeRegistration = z.infer<typeof nodeRegistrationSchema>;
@@ -41,24 +93,26 @@ export interface StoredNode {
   /** Registered coordinates, when the node gave them. */
   lat?: number;
   lon?: number;
+  /** SHA-256 (hex) of the node's own token, when it has one: the token itself is never stored. */
+  token_sha256?: string;
 }
 
+export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+
 export const storedNodeSchema = z.object({
-  url: z.string().pipe(httpUrl),
-  location: z.string().min(1),
-  capacity: z.number().positive(),
-  heartbeat_interval: z.number().int().positive(),
+  url: nodeUrlSchema,
+  location: nodeLocationSchema,
+  capacity: nodeCapacitySchema,
+  heartbeat_interval: heartbeatIntervalSchema,
   last_heartbeat: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time'),
   is_active: z.boolean(),
   fail_count: z.number().int().nonnegative(),
-  current_load: z.number().nonnegative(),
+  current_load: nodeLoadSchema,
   state: z.literal('draining').optional(),
-  lat: z.number().min(-90).max(90).optional(),
-  lon: z.number().min(-180).max(180).optional(),
+  lat: latitudeSchema.optional(),
+  lon: longitudeSchema.optional(),
+  token_sha256: z.string().regex(SHA256_HEX_PATTERN, 'must be 64 lower-case hex digits').optional(),
 });
-
-/** The contents of cdn_nodes.json. */
-export const storedNodesSchema = z.record(z.string().regex(NODE_ID_PATTERN), storedNodeSchema);
 
 export const DEFAULT_HEARTBEAT_INTERVAL = 10;
 
@@ -72,10 +126,15 @@ export function validateRegistration(body: unknown): { ok: true; value: NodeRegi
   }
   const result = nodeRegistrationSchema.safeParse(body);
   if (result.success) return { ok: true, value: result.data };
+  return { ok: false, fields: firstIssuePerField(result.error) };
+}
+
+/** The first problem of each top-level field, e.g. `{ url: "must be an absolute http:// or https:// URL" }`. */
+export function firstIssuePerField(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'body');
     fields[field] ??= issue.message;
   }
-  return { ok: false, fields };
+  return fields;
 }

@@ -74,7 +74,7 @@ describe('cache operations over NATS', () => {
       return edges.length === 1;
     });
 
-    const res = await fetch(`${url}/cache/purge`, { method: 'POST', body: JSON.stringify({ prefixes: ['/images/'] }) });
+    const res = await fetch(`${url}/cache/purge`, { method: 'POST', body: JSON.stringify({ prefixes: ['/images/'] }), headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(202);
     const { operation_id: id } = (await res.json()) as { operation_id: string };
     await eventually(() => heard.length === 1);

@@ -18,8 +18,8 @@ export interface EdgeRecord {
   status: 'live' | 'lost';
   /** When it was declared lost. */
   lostAt?: number;
-  /** What its latest report said of each node (passive health, in-flight requests). */
-  nodes?: Record<string, EdgeNodeStats>;
+  /** What its latest report said of each node (passive health, in-flight requests), by node id. */
+  nodes?: ReadonlyMap<string, EdgeNodeStats>;
 }
 
 export type EdgeChange = { kind: 'lost'; silentSeconds: number } | { kind: 'forget' } | undefined;

@@ -88,7 +88,8 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
       startedAt: report.startedAt,
       address: report.address,
       status: 'live',
-      ...(report.nodes ? { nodes: report.nodes } : {}),
+      // A Map: ids come from the network, and a plain object would answer prototype names it was never sent.
+      ...(report.nodes ? { nodes: new Map(Object.entries(report.nodes)) } : {}),
     };
     this.edges.set(report.edgeId, record);
     this.reports.inc({ result: 'ok' });

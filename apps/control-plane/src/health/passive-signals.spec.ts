@@ -36,7 +36,11 @@ describe('edgeReportsErrors', () => {
 
 describe('passiveRecords', () => {
   it('counts the live edges reporting errors for each node, with the last error', () => {
-    const edges: { nodes?: Record<string, EdgeNodeStats> }[] = [{ nodes: { a: stats(4, 4, 'ECONNREFUSED') } }, { nodes: { a: stats(3, 3, 'HTTP 503'), b: stats(9, 1) } }, {}];
+    const edges: { nodes?: ReadonlyMap<string, EdgeNodeStats> }[] = [
+      { nodes: new Map([['a', stats(4, 4, 'ECONNREFUSED')]]) },
+      { nodes: new Map([['a', stats(3, 3, 'HTTP 503')], ['b', stats(9, 1)]]) },
+      {},
+    ];
     expect(Object.fromEntries(passiveRecords(['a', 'b'], edges))).toEqual({
       a: { edgesReportingErrors: 2, edgesLive: 3, lastError: 'HTTP 503' },
       b: { edgesReportingErrors: 0, edgesLive: 3 },
@@ -44,6 +48,6 @@ describe('passiveRecords', () => {
   });
 
   it('one refused request in the only edge’s report makes no edge report errors', () => {
-    expect(passiveRecords(['a'], [{ nodes: { a: stats(1, 1, 'ECONNREFUSED') } }]).get('a')).toEqual({ edgesReportingErrors: 0, edgesLive: 1 });
+    expect(passiveRecords(['a'], [{ nodes: new Map([['a', stats(1, 1, 'ECONNREFUSED')]]) }]).get('a')).toEqual({ edgesReportingErrors: 0, edgesLive: 1 });
   });
 });

@@ -27,13 +27,13 @@ export function edgeReportsErrors(stats: EdgeNodeStats | undefined): boolean {
 }
 
 /** What the live edges' latest reports say of each node; every registered node gets a record. */
-export function passiveRecords(nodeIds: readonly string[], liveEdges: readonly { nodes?: Record<string, EdgeNodeStats> }[]): Map<string, PassiveRecord> {
+export function passiveRecords(nodeIds: readonly string[], liveEdges: readonly { nodes?: ReadonlyMap<string, EdgeNodeStats> }[]): Map<string, PassiveRecord> {
   const records = new Map<string, PassiveRecord>();
   for (const id of nodeIds) {
     let reporting = 0;
     let lastError: string | undefined;
     for (const edge of liveEdges) {
-      const stats = edge.nodes?.[id];
+      const stats = edge.nodes?.get(id);
       if (!edgeReportsErrors(stats)) continue;
       reporting += 1;
       lastError = stats?.lastError ?? lastError;

@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('readJsonBody', () => {
-  it('parses JSON sent without a Content-Type', async () => {
+  it('parses the body as JSON, leaving the media type to the admin gate', async () => {
     const res = await fetch(url, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'text/plain' } });
     expect(await res.json()).toEqual({ body: { a: 1 } });
   });

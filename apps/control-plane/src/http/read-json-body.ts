@@ -8,8 +8,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const EMPTY_BODY = Symbol('EMPTY_BODY');
 
 /**
- * Reads a request body and parses it as JSON whatever its Content-Type: the manual's scripts send
- * registrations both with and without `-H "Content-Type: application/json"`.
+ * Reads a request body and parses it as JSON. Its media type is not looked at here: AdminGate has
+ * already refused (415) any admin request whose body is not sent as application/json.
  * Throws `payload_too_large` past `limit` bytes and `invalid_json` when it does not parse.
  */
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {

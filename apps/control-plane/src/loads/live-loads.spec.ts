@@ -7,7 +7,11 @@ const inFlight = (n: number) => ({ inFlight: n, requests: 0, failures: 0, ejecte
 describe('aggregateLoads', () => {
   it('adds every live edge’s in-flight requests to the heartbeat load', () => {
     const nodes = [{ id: 'a', currentLoad: 5 }, { id: 'b', currentLoad: 0 }];
-    const edges: { nodes?: Record<string, EdgeNodeStats> }[] = [{ nodes: { a: inFlight(2), b: inFlight(1), ghost: inFlight(9) } }, { nodes: { a: inFlight(3) } }, {}];
-    expect(aggregateLoads(nodes, edges)).toEqual({ a: 10, b: 1 });
+    const edges: { nodes?: ReadonlyMap<string, EdgeNodeStats> }[] = [
+      { nodes: new Map([['a', inFlight(2)], ['b', inFlight(1)], ['ghost', inFlight(9)]]) },
+      { nodes: new Map([['a', inFlight(3)]]) },
+      {},
+    ];
+    expect(aggregateLoads(nodes, edges)).toEqual(new Map([['a', 10], ['b', 1]]));
   });
 });

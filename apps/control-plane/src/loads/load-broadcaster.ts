@@ -35,12 +35,12 @@ export class LoadBroadcaster implements OnModuleDestroy {
       registers: [metrics],
       collect() {
         this.reset();
-        for (const [node, load] of Object.entries(self.current())) this.set({ node }, load);
+        for (const [node, load] of self.current()) this.set({ node }, load);
       },
     });
   }
 
-  current(): Record<string, number> {
+  current(): Map<string, number> {
     return aggregateLoads(this.registry.list(), this.edges.liveEdges());
   }
 
@@ -57,7 +57,8 @@ export class LoadBroadcaster implements OnModuleDestroy {
   }
 
   publish(): void {
-    this.bus.publish({ loads: this.current(), at: this.clock() });
+    // The wire format is a JSON object; Object.fromEntries defines every id as an own property.
+    this.bus.publish({ loads: Object.fromEntries(this.current()), at: this.clock() });
     this.broadcasts.inc();
   }
 

@@ -5,9 +5,11 @@ import { fromStoredNode, NodeState, toRouteNode, toStoredNode } from './node-sta
 /** The control plane's node table, in registration order (a Map keeps insertion order). */
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeState>();
+  /** Node id by the SHA-256 of its token, to tell "another node's token" from "no token of ours". */
+  private readonly byTokenHash = new Map<string, string>();
 
-  constructor(stored: StoredNodes = {}, now = Date.now()) {
-    for (const [id, node] of Object.entries(stored)) this.nodes.set(id, fromStoredNode(id, node, now));
+  constructor(stored: StoredNodes = new Map(), now = Date.now()) {
+    for (const [id, node] of stored) this.set(fromStoredNode(id, node, now));
   }
 
   get(id: string): NodeState | undefined {
@@ -16,11 +18,23 @@ export class NodeRegistry {
 
   /** Adds a node at the end, or replaces one in place (re-registration keeps its position). */
   set(node: NodeState): void {
+    const before = this.nodes.get(node.id);
+    if (before?.tokenSha256 !== node.tokenSha256) {
+      if (before?.tokenSha256) this.byTokenHash.delete(before.tokenSha256);
+      if (node.tokenSha256) this.byTokenHash.set(node.tokenSha256, node.id);
+    }
     this.nodes.set(node.id, node);
   }
 
   delete(id: string): boolean {
+    const node = this.nodes.get(id);
+    if (node?.tokenSha256) this.byTokenHash.delete(node.tokenSha256);
     return this.nodes.delete(id);
+  }
+
+  /** The id of the node whose token hashes to `sha256` (hex), if any. */
+  nodeWithTokenHash(sha256: string): string | undefined {
+    return this.byTokenHash.get(sha256);
   }
 
   list(): NodeState[] {
@@ -32,9 +46,7 @@ export class NodeRegistry {
   }
 
   toStored(): StoredNodes {
-    const stored: StoredNodes = {};
-    for (const node of this.nodes.values()) stored[node.id] = toStoredNode(node);
-    return stored;
+    return new Map(this.list().map((node) => [node.id, toStoredNode(node)]));
   }
 
   routeNodes(): RouteNode[] {

@@ -17,6 +17,8 @@ export interface NodeState {
   currentLoad: number;
   lat?: number;
   lon?: number;
+  /** SHA-256 (hex) of the node's own token (heartbeats only); the token itself is never kept. */
+  tokenSha256?: string;
   health: NodeHealth;
 }
 
@@ -72,11 +74,12 @@ export function fromStoredNode(id: string, stored: StoredNode, now: number): Nod
     failCount: stored.fail_count,
     currentLoad: stored.current_load,
     ...coordinates(stored),
+    ...(stored.token_sha256 !== undefined ? { tokenSha256: stored.token_sha256 } : {}),
     health: initialHealth(now, { drained, heartbeatLate: !stored.is_active && !drained }),
   };
 }
 
-/** The seed's format; `state`, `lat` and `lon` only when they have a value, so seed files round-trip unchanged. */
+/** The seed's format; `state`, `lat`, `lon` and `token_sha256` only when they have a value, so seed files round-trip unchanged. */
 export function toStoredNode(node: NodeState): StoredNode {
   return {
     url: node.url,
@@ -89,6 +92,7 @@ export function toStoredNode(node: NodeState): StoredNode {
     current_load: node.currentLoad,
     ...(node.health.drained ? { state: 'draining' as const } : {}),
     ...coordinates(node),
+    ...(node.tokenSha256 !== undefined ? { token_sha256: node.tokenSha256 } : {}),
   };
 }
 

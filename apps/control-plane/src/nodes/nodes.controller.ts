@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { CdnError, type NodeRegistration } from '@cdn/shared';
 import { CLOCK, Clock } from '../core/core.constants';
 import { EdgesService } from '../edges/edges.service';
 import { readJsonBody } from '../http/read-json-body';
@@ -19,11 +20,22 @@ export class NodesController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** The seed's answer, plus `node_token` when the node got a token (see NodesService.register). */
   @Post('register_node')
   @HttpCode(200)
-  async register(@Req() req: IncomingMessage): Promise<{ status: string }> {
-    await this.nodes.register(parseRegistration(await readJsonBody(req)));
-    return { status: 'Node registered successfully' };
+  // The answer may carry a node token: no cache on the way may keep it.
+  @Header('Cache-Control', 'no-store')
+  async register(@Req() req: IncomingMessage): Promise<{ status: string; node_token?: string }> {
+    const { nodeToken } = await this.nodes.register(this.parse(await readJsonBody(req)));
+    return { status: 'Node registered successfully', ...(nodeToken !== undefined ? { node_token: nodeToken } : {}) };
+  }
+
+  /** Rotation: a new token for the node's heartbeats; its previous token stops working. */
+  @Post('nodes/:id/token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async issueToken(@Param('id') id: string): Promise<{ status: string; id: string; node_token: string }> {
+    return { status: 'Node token issued', id, node_token: await this.nodes.issueToken(id) };
   }
 
   @Post('heartbeat/:id')
@@ -38,7 +50,7 @@ export class NodesController {
   list(): { nodes: NodeView[] } {
     const nodes = this.nodes.list();
     const loads = this.loads(nodes);
-    return { nodes: nodes.map((node) => toNodeView(node, loads[node.id])) };
+    return { nodes: nodes.map((node) => toNodeView(node, loads.get(node.id) ?? node.currentLoad)) };
   }
 
   @Get('nodes/:id')
@@ -60,11 +72,19 @@ export class NodesController {
     return { status: 'Node deregistered successfully' };
   }
 
-  private detail(node: NodeState): NodeDetail {
-    return toNodeDetail(node, this.loads([node])[node.id], this.clock(), this.nodes.settings);
+  private parse(body: unknown): NodeRegistration {
+    try {
+      return parseRegistration(body);
+    } catch (err) {
+      throw err instanceof CdnError ? this.nodes.refused('invalid', err) : err;
+    }
   }
 
-  private loads(nodes: NodeState[]): Record<string, number> {
+  private detail(node: NodeState): NodeDetail {
+    return toNodeDetail(node, this.loads([node]).get(node.id) ?? node.currentLoad, this.clock(), this.nodes.settings);
+  }
+
+  private loads(nodes: NodeState[]): Map<string, number> {
     return aggregateLoads(nodes, this.edges.liveEdges());
   }
 }

@@ -3,6 +3,7 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { CLOCK, Clock } from '../core/core.constants';
 import { EdgesModule } from '../edges/edges.module';
 import { RoutingModule } from '../routing/routing.module';
+import { NodeUrlPolicy } from '../security/node-url-policy';
 import { NodeStateStore } from '../state/node-state-store';
 import { StateModule } from '../state/state.module';
 import { NodeRegistry } from './node-registry';
@@ -16,6 +17,7 @@ import { NodesService } from './nodes.service';
     // The table starts from the saved file: loading it is part of starting the module.
     { provide: NodeRegistry, useFactory: async (state: NodeStateStore, clock: Clock) => new NodeRegistry(await state.load(), clock()), inject: [NodeStateStore, CLOCK] },
     NodesService,
+    NodeUrlPolicy,
   ],
   exports: [NodeRegistry, NodesService],
 })

@@ -5,6 +5,9 @@ import { AlertsService } from '../alerts/alerts.service';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { applyHealthInput, HealthInput, HealthSettings, Transition } from '../health/node-health';
 import { RoutingPublisher } from '../routing/routing-publisher';
+import { issueNodeToken } from '../security/node-token';
+import { NodeUrlPolicy } from '../security/node-url-policy';
+import { authConfigured } from '../security/token-store';
 import { NodeStateStore } from '../state/node-state-store';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
@@ -16,12 +19,18 @@ import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNod
  * timeout, and the publisher never rejects (a failed write is retried as a full publish).
  * Health facts (heartbeats, probes, edge signals, drains) go through the pure health model; every
  * status change it makes is logged, counted and handed to the alerts.
+ * Registration is also where --node-url-allow and --max-nodes are enforced and node tokens are issued.
  */
 @Injectable()
 export class NodesService {
   private readonly registrations: Counter<'kind'>;
   private readonly heartbeats: Counter;
   private readonly transitions: Counter<'from' | 'to'>;
+  private readonly refusals: Counter<'reason'>;
+  private readonly tokensIssued: Counter<'kind'>;
+  /** With admin tokens configured, every node gets a token of its own for its heartbeats. */
+  private readonly issueTokens: boolean;
+  private readonly maxNodes: number;
   /** The health thresholds, also needed to explain a status (GET /nodes/<id>). */
   readonly settings: HealthSettings;
 
@@ -30,6 +39,7 @@ export class NodesService {
     private readonly state: NodeStateStore,
     private readonly routing: RoutingPublisher,
     private readonly alerts: AlertsService,
+    private readonly urlPolicy: NodeUrlPolicy,
     @Inject(CDN_CONFIG) config: CdnConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -38,6 +48,10 @@ export class NodesService {
     this.settings = { nodeTimeout: config.nodeTimeout, healthyThreshold: config.healthyThreshold, unhealthyThreshold: config.unhealthyThreshold };
     this.registrations = new Counter({ name: 'cdn_cp_registrations_total', help: 'Node registrations, new or updating', labelNames: ['kind'], registers: [metrics] });
     this.heartbeats = new Counter({ name: 'cdn_cp_heartbeats_total', help: 'Heartbeats received from known nodes', registers: [metrics] });
+    this.refusals = new Counter({ name: 'cdn_cp_registrations_refused_total', help: 'Registrations refused, by reason', labelNames: ['reason'], registers: [metrics] });
+    this.tokensIssued = new Counter({ name: 'cdn_cp_node_tokens_issued_total', help: 'Node tokens issued, at registration or by rotation', labelNames: ['kind'], registers: [metrics] });
+    this.issueTokens = authConfigured(config);
+    this.maxNodes = config.maxNodes;
     this.transitions = new Counter({
       name: 'cdn_cp_node_transitions_total',
       help: 'Node status changes, by previous and new status',
@@ -66,16 +80,56 @@ export class NodesService {
     return node;
   }
 
-  /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. */
-  async register(registration: NodeRegistration): Promise<{ created: boolean }> {
+  /**
+   * Registers a node, or updates it when the id is known; a registration counts as a heartbeat.
+   * Returns the node's new token when it got one: a new node, or a known one that had none, while
+   * tokens are configured. An update keeps the token the node has.
+   */
+  async register(registration: NodeRegistration): Promise<{ created: boolean; nodeToken?: string }> {
+    const problem = await this.urlPolicy.problemWith(registration.url);
+    if (problem !== undefined) {
+      throw this.refused('url_not_allowed', new CdnError('invalid_node', `Invalid node registration: url ${problem}`, { fields: { url: problem } }), registration.id);
+    }
+    // From here to the table change nothing is awaited, so concurrent registrations cannot overshoot --max-nodes.
     const now = this.clock();
     const before = this.registry.get(registration.id);
-    const base = before ? updatedNode(before, registration) : newNode(registration, now);
+    if (!before && this.registry.size >= this.maxNodes) {
+      const message = `Cannot register node ${registration.id}: ${this.registry.size} nodes are registered, as many as --max-nodes (${this.maxNodes}) allows; deregister one or raise --max-nodes`;
+      throw this.refused('too_many_nodes', new CdnError('too_many_nodes', message, { max_nodes: this.maxNodes }), registration.id);
+    }
+    const token = this.issueTokens && !before?.tokenSha256 ? issueNodeToken() : undefined;
+    const updated = before ? updatedNode(before, registration) : newNode(registration, now);
+    const base = token ? { ...updated, tokenSha256: token.sha256 } : updated;
     this.registrations.inc({ kind: before ? 'updated' : 'created' });
     this.logger.info(`Node ${base.id} ${before ? 'updated' : 'registered'}: ${base.url} (${base.location}, capacity ${base.capacity})`);
+    if (token) this.tokenIssued(base.id, 'registration');
     const node = this.step(base, { kind: 'heartbeat', at: now });
     await this.commit(before, { ...node, lastHeartbeat: now });
-    return { created: !before };
+    return { created: !before, ...(token ? { nodeToken: token.token } : {}) };
+  }
+
+  /** Gives the node a new token (rotation): the old one stops working at once. Returns the new token. */
+  async issueToken(id: string): Promise<string> {
+    const before = this.get(id);
+    const token = issueNodeToken();
+    this.tokenIssued(id, 'rotation');
+    await this.commit(before, { ...before, tokenSha256: token.sha256 });
+    return token.token;
+  }
+
+  /** Counts and logs a refused registration; returns the error to throw. `id` only once the body passed validation. */
+  refused(reason: 'invalid' | 'url_not_allowed' | 'too_many_nodes', error: CdnError, id?: string): CdnError {
+    this.refusals.inc({ reason });
+    const line = `Registration${id !== undefined ? ` of node ${id}` : ''} refused (${reason}): ${error.message}`;
+    if (reason === 'invalid') this.logger.info(line);
+    else this.logger.warn(line);
+    return error;
+  }
+
+  private tokenIssued(id: string, kind: 'registration' | 'rotation'): void {
+    this.tokensIssued.inc({ kind });
+    // Never the token itself: whoever holds the log could heartbeat as the node.
+    this.logger.info(kind === 'rotation' ? `Issued a new token to node ${id}; its previous token no longer works` : `Issued a token to node ${id}`);
   }
 
   async heartbeat(id: string, currentLoad?: number): Promise<void> {

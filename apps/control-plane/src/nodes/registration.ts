@@ -1,4 +1,4 @@
-import { CdnError, NodeRegistration, validateRegistration } from '@cdn/shared';
+import { CdnError, NodeRegistration, nodeLoadSchema, validateRegistration } from '@cdn/shared';
 import { EMPTY_BODY } from '../http/read-json-body';
 
 /** Checks a `POST /register_node` body, naming every bad or missing field in one answer. */
@@ -21,10 +21,9 @@ export function parseHeartbeat(body: unknown): number | undefined {
   }
   const load = (body as Record<string, unknown>).current_load;
   if (load === undefined) return undefined;
-  if (typeof load !== 'number' || !Number.isFinite(load) || load < 0) {
-    throw new CdnError('invalid_request', 'Invalid heartbeat: current_load must be a non-negative number', {
-      fields: { current_load: 'must be a non-negative number' },
-    });
-  }
-  return load;
+  // Bounded: loads are summed and divided by capacities on every pick, and 1e308 would overflow them.
+  const checked = nodeLoadSchema.safeParse(load);
+  if (checked.success) return checked.data;
+  const problem = checked.error.issues[0].message;
+  throw new CdnError('invalid_request', `Invalid heartbeat: current_load ${problem}`, { fields: { current_load: problem } });
 }

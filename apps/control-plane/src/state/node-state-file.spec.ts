@@ -53,16 +53,23 @@ describe('writeFileAtomic', () => {
 
 describe('the node state file', () => {
   it('is written in the seed format: keyed by id, 4-space indents', async () => {
-    await writeNodesFile(file, { node1: NODE });
+    await writeNodesFile(file, new Map([['node1', NODE]]));
     const text = fs.readFileSync(file, 'utf8');
-    expect(text).toBe(serializeNodes({ node1: NODE }));
+    expect(text).toBe(serializeNodes(new Map([['node1', NODE]])));
     expect(text).toContain('\n    "node1": {\n        "url": "http://cdn1.example.com",');
   });
 
   it('loads the seed manual example, including its zone-less timestamps', async () => {
     fs.writeFileSync(file, JSON.stringify({ node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } }, null, 4));
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toEqual({ kind: 'loaded', nodes: { node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } } });
+    expect(result).toEqual({
+      kind: 'loaded',
+      nodes: new Map([
+        ['node1', NODE],
+        ['node2', { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' }],
+      ]),
+      rejected: [],
+    });
   });
 
   it('reports a missing file', async () => {
@@ -77,14 +84,43 @@ describe('the node state file', () => {
     expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe('{"node1": {');
   });
 
-  it('keeps aside a file whose nodes do not match the format, naming the field', async () => {
-    fs.writeFileSync(file, JSON.stringify({ node1: { ...NODE, capacity: 'lots' } }));
+  it('keeps aside a file that is not an object keyed by id', async () => {
+    fs.writeFileSync(file, JSON.stringify([NODE]));
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('node1.capacity') });
+    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('keyed by node id') });
+  });
+
+  it('leaves out the nodes that break the registration rules, naming the field, and keeps a copy of the file', async () => {
+    const text = JSON.stringify({ node1: { ...NODE, capacity: 'lots' }, node2: NODE });
+    fs.writeFileSync(file, text);
+    const result = await loadNodesFile(file, { reset: false, now: NOW });
+    expect(result).toEqual({
+      kind: 'loaded',
+      nodes: new Map([['node2', NODE]]),
+      rejected: [{ id: 'node1', reason: expect.stringContaining('capacity') }],
+      keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z`,
+    });
+    expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe(text);
+  });
+
+  // Hole 1 and hole 6: an older version saved what registration now refuses.
+  it.each([
+    ['__proto__', NODE, 'id: is reserved'],
+    ['constructor', NODE, 'id: is reserved'],
+    ['..', NODE, 'id: must not be'],
+    ['node1', { ...NODE, url: 'http:/127.0.0.1:31101' }, 'url: is not written the way URL parsers read it; write it as http://127.0.0.1:31101/'],
+    ['node1', { ...NODE, url: 'http://cdn1.example.com/?token=abc' }, 'url: must not have a query'],
+    ['node1', { ...NODE, location: 'Beijing\n2024-01-01 ERROR forged' }, 'location: must not contain control characters'],
+    ['node1', { ...NODE, capacity: 1e308 }, 'capacity: must be a positive number up to 1000000'],
+  ])('does not load node %j that registration would refuse (%#)', async (id, node, reason) => {
+    fs.writeFileSync(file, `{${JSON.stringify(id)}: ${JSON.stringify(node)}, "good": ${JSON.stringify(NODE)}}`);
+    const result = await loadNodesFile(file, { reset: false, now: NOW });
+    expect(result).toMatchObject({ kind: 'loaded', rejected: [{ id, reason: expect.stringContaining(reason) }] });
+    expect(result.kind === 'loaded' && [...result.nodes.keys()]).toEqual(['good']);
   });
 
   it('--reset-config starts empty and writes {}', async () => {
-    await writeNodesFile(file, { node1: NODE });
+    await writeNodesFile(file, new Map([['node1', NODE]]));
     expect(await loadNodesFile(file, { reset: true, now: NOW })).toEqual({ kind: 'reset' });
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({});
   });

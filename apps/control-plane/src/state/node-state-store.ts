@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CdnConfig, Logger } from '@cdn/shared';
+import { type CdnConfig, type Logger, printable } from '@cdn/shared';
 import { Counter, Registry } from 'prom-client';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { CoalescingWriter } from './coalescing-writer';
@@ -11,6 +11,7 @@ export class NodeStateStore {
   private latest: StoredNodes | undefined;
   private readonly writer = new CoalescingWriter(() => this.writeLatest());
   private readonly writes: Counter<'result'>;
+  private readonly rejected: Counter;
 
   constructor(
     @Inject(CDN_CONFIG) private readonly config: CdnConfig,
@@ -24,6 +25,7 @@ export class NodeStateStore {
       labelNames: ['result'],
       registers: [registry],
     });
+    this.rejected = new Counter({ name: 'cdn_cp_state_nodes_rejected_total', help: 'Saved nodes left out at load because they break the registration rules', registers: [registry] });
   }
 
   get file(): string {
@@ -34,17 +36,21 @@ export class NodeStateStore {
     const result = await loadNodesFile(this.file, { reset: this.config.resetConfig, now: this.clock() });
     switch (result.kind) {
       case 'loaded':
-        this.logger.info(`Loaded ${Object.keys(result.nodes).length} node(s) from ${this.file}`);
+        // The id comes from a file anyone may have edited: quoted, so that it cannot break the log line.
+        for (const { id, reason } of result.rejected) this.logger.error(`Node ${JSON.stringify(printable(id, 64))} in ${this.file} breaks the registration rules and was left out: ${reason}`);
+        this.rejected.inc(result.rejected.length);
+        if (result.keptAs) this.logger.error(`Kept a copy of ${this.file} with the ${result.rejected.length} node(s) left out as ${result.keptAs}`);
+        this.logger.info(`Loaded ${result.nodes.size} node(s) from ${this.file}`);
         return result.nodes;
       case 'missing':
         this.logger.info(`No node state file at ${this.file}; starting with no nodes`);
-        return {};
+        return new Map();
       case 'reset':
         this.logger.info(`Node configuration reset (--reset-config): ${this.file} now holds no nodes`);
-        return {};
+        return new Map();
       case 'corrupt':
         this.logger.error(`Node state file ${this.file} is unusable (${result.reason}); kept it as ${result.keptAs} and starting with no nodes`);
-        return {};
+        return new Map();
     }
   }
 

@@ -35,7 +35,10 @@ export interface RunningControlPlane {
   clock: TestClock;
   logs: LogEntry[];
   registry: Registry;
-  /** fetch() against the server, answering status and parsed JSON (or text). */
+  /**
+   * fetch() against the server, answering status and parsed JSON (or text). A body is sent as
+   * application/json unless `headers` say otherwise, as the manual's curl examples send it.
+   */
   call(method: string, urlPath: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -100,7 +103,8 @@ export async function startControlPlane(
     logs,
     registry,
     async call(method, urlPath, body, headers) {
-      const res = await fetch(url + urlPath, { method, body, headers });
+      const sent = body !== undefined && !Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'content-type') ? { 'content-type': 'application/json', ...headers } : headers;
+      const res = await fetch(url + urlPath, { method, body, headers: sent });
       const text = await res.text();
       let parsed: unknown = text;
       try {

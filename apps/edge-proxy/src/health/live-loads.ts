@@ -8,7 +8,8 @@ import type { PassiveHealth } from './passive-health';
  * requests twice for a moment makes the edge slightly more cautious with nodes it is already loading.
  */
 export class LiveLoads {
-  private broadcast: Record<string, number> = {};
+  /** A Map: a plain object would answer `toString` or `constructor` for ids it was never sent. */
+  private broadcast = new Map<string, number>();
   private reported = new Map<string, number>();
 
   constructor(private readonly health: PassiveHealth) {}
@@ -18,8 +19,8 @@ export class LiveLoads {
   }
 
   update(update: NodeLoads): void {
-    this.broadcast = update.loads;
+    this.broadcast = new Map(Object.entries(update.loads));
   }
 
-  readonly loadOf: LoadOf = (nodeId) => (this.broadcast[nodeId] ?? this.reported.get(nodeId) ?? 0) + this.health.inFlight(nodeId);
+  readonly loadOf: LoadOf = (nodeId) => (this.broadcast.get(nodeId) ?? this.reported.get(nodeId) ?? 0) + this.health.inFlight(nodeId);
 }

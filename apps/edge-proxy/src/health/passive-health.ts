@@ -111,14 +111,16 @@ export class PassiveHealth {
   /** The figures since the last call, for the edge's report; counters restart at zero. */
   takeStats(): Record<string, EdgeNodeStats> {
     const now = this.now();
-    const stats: Record<string, EdgeNodeStats> = {};
+    const stats: [string, EdgeNodeStats][] = [];
     for (const [id, health] of this.nodes) {
-      stats[id] = { inFlight: health.inFlight, requests: health.requests, failures: health.failures, ejected: health.ejectedUntil > now };
-      if (health.lastError !== undefined && health.failures > 0) stats[id].lastError = health.lastError;
+      const entry: EdgeNodeStats = { inFlight: health.inFlight, requests: health.requests, failures: health.failures, ejected: health.ejectedUntil > now };
+      if (health.lastError !== undefined && health.failures > 0) entry.lastError = health.lastError;
+      stats.push([id, entry]);
       health.requests = 0;
       health.failures = 0;
     }
-    return stats;
+    // Object.fromEntries defines every id as an own property, whatever its name.
+    return Object.fromEntries(stats);
   }
 
   /** Forgets nodes that left the routing table. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NODE_ID_PATTERN } from '../node';
+import { NODE_ID_PATTERN, nodeIdSchema } from '../node';
 import type { CacheReceipt } from '../cache/cache-commands';
 import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
@@ -58,7 +58,7 @@ export const edgeReportSchema: z.ZodType<EdgeReport> = z.object({
   address: z.string().max(512).optional(),
   nodes: z
     .record(
-      z.string().regex(NODE_ID_PATTERN),
+      nodeIdSchema,
       z.object({
         inFlight: z.number().finite().nonnegative(),
         requests: z.number().finite().nonnegative(),

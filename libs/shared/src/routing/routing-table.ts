@@ -1,22 +1,25 @@
 import { z } from 'zod';
-import { NODE_ID_PATTERN } from '../node';
+import { nodeCapacitySchema, nodeIdSchema, nodeLoadSchema, nodeLocationSchema, nodeUrlSchema } from '../node';
 
 export const NODE_STATUSES = ['active', 'suspect', 'inactive', 'draining'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
-/** What an edge needs to know of a node to route to it. Published as one key per node. */
+/**
+ * What an edge needs to know of a node to route to it. Published as one key per node. Its fields are
+ * registration's own (libs/shared/src/node.ts): a node that could register can always be published.
+ */
 export const routeNodeSchema = z.object({
-  id: z.string().regex(NODE_ID_PATTERN),
-  url: z.url({ protocol: /^https?$/ }),
-  location: z.string().min(1),
-  capacity: z.number().positive(),
+  id: nodeIdSchema,
+  url: nodeUrlSchema,
+  location: nodeLocationSchema,
+  capacity: nodeCapacitySchema,
   /**
    * active: takes traffic. suspect: edges agree it fails; used only when nothing else is left.
    * inactive: failed its health checks or heartbeats. draining: no new traffic, by an operator.
    */
   status: z.enum(NODE_STATUSES),
   /** The load the node last reported in its heartbeat. */
-  load: z.number().nonnegative(),
+  load: nodeLoadSchema,
   /** Where the node is, for nearest-first routing: coordinates in degrees, when registered. */
   lat: z.number().min(-90).max(90).optional(),
   lon: z.number().min(-180).max(180).optional(),
