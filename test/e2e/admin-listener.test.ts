@@ -40,7 +40,7 @@ describe('the admin listener', () => {
     expect((await get(`${edge.url}/metrics`)).status).toBe(404);
     expect((await get(`${admin}/metrics`)).text).toContain('cdn_edge_');
     expect((await get(`${edge.url}/healthz`)).status).toBe(200);
-    expect(edge.output).toContain(`serves /metrics, /healthz and /readyz on http://127.0.0.1:${adminPort}`);
+    await eventually(() => edge.output.includes(`serves /metrics, /healthz and /readyz on http://127.0.0.1:${adminPort}`), 3_000);
   });
 });
 
