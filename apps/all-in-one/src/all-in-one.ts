@@ -1,7 +1,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, InProcessBus, listen, Logger, StartupGate } from '@cdn/shared';
+import { CdnConfig, createHardenedServer, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, StartupGate } from '@cdn/shared';
 import { createControlPlane } from '@cdn/control-plane';
 import { createEdgeProxy } from '@cdn/edge-proxy';
 
@@ -22,12 +22,13 @@ export function isEdgePath(url: string | undefined): boolean {
  */
 export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<AllInOneServer> {
   const gate = new StartupGate();
-  // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
-  const server = http.createServer({ requestTimeout: 0 }, gate.listener);
+  const registry = new Registry();
+  // The one port is the edge's client port first: its connections count under cdn_edge_.
+  const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_edge_') });
   await listen(server, config.host, config.port);
 
   try {
-    const parts = await startParts(config, logger);
+    const parts = await startParts(config, logger, registry);
     gate.open((req, res) => (isEdgePath(req.url) ? parts.edge.handle(req, res) : parts.controlPlane.handler(req, res)));
     logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
     return {
@@ -46,8 +47,7 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
   }
 }
 
-async function startParts(config: CdnConfig, logger: Logger) {
-  const registry = new Registry();
+async function startParts(config: CdnConfig, logger: Logger, registry: Registry) {
   collectDefaultMetrics({ register: registry });
   const bus = new InProcessBus();
 

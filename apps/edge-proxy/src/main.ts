@@ -2,13 +2,13 @@
  * The standalone edge (`npm run start:edge -- --nats-url nats://...`): listens at once, then follows the routing
  * table the control plane publishes on NATS and reports back over it. Holds no state of its own.
  */
-import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   CacheCommand,
   CdnConfig,
   connectNats,
+  createHardenedServer,
   createNatsCacheCommandBus,
   createNatsEdgeEventPublisher,
   createNatsNodeLoadBus,
@@ -17,6 +17,8 @@ import {
   exitOnSignals,
   exitOnStartupFailure,
   listen,
+  listenerLimits,
+  listenerMetrics,
   loadConfigOrExit,
   Logger,
   NodeLoads,
@@ -57,8 +59,7 @@ async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<
   const nodeLoads = createLateBoundBroadcast<NodeLoads>();
   const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, nodeLoads, edgeId, registry });
 
-  // Large uploads may take longer than Node's default 5-minute request timeout; headersTimeout still bounds slow headers.
-  const server = http.createServer({ requestTimeout: 0 }, edge.handle);
+  const server = createHardenedServer(edge.handle, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_edge_') });
   await listen(server, config.host, config.port);
   logger.info(`Edge ${edgeId} listening on http://${config.host}:${config.port}`);
   await edge.start();
