@@ -17,6 +17,7 @@ import { createEntryStore } from './cache/entry-store';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
+import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
 import { formatAccessLine, methodLabel } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
@@ -90,7 +91,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
   const health = new PassiveHealth(now);
   const loads = new LiveLoads(health);
-  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000 });
+  const forwarding = createForwarding(config.trustedProxies);
+  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000, forwarding });
   const dispatcher = createDispatcher({
     forwarder,
     health,
@@ -102,7 +104,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger,
   });
   const store = createEntryStore(cache, metrics);
-  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf });
+  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf, forwarding });
   const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
   const passThrough = createPassThrough({
     cache,
@@ -226,6 +228,11 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
       source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
+      logger.info(
+        forwarding.trustsProxies
+          ? `X-Forwarded-*, Forwarded and X-Real-IP are kept from trusted proxies (${config.trustedProxies.join(', ')}) and replaced for other clients`
+          : 'X-Forwarded-*, Forwarded and X-Real-IP from clients are replaced by the edge\'s own (no --trusted-proxy)',
+      );
     },
     async close() {
       closed = true;
