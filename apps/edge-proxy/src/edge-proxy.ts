@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -202,9 +202,16 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   }
 
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
-    const exchange = newExchange(req.method ?? 'GET', url, performance.now());
+    // One spelling per resource from here on: the cache key, the node's path, invalidations and purges agree.
+    const target = normalizeCdnTarget(url);
+    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now());
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     res.once('close', onExchangeClosed);
+    if (target === undefined) return sendError(res, 'invalid_path');
+    if (target !== url) {
+      metrics.pathsNormalized.inc();
+      logger.debug(`Normalised the path ${url} to ${target}`);
+    }
 
     const state = routing;
     if (state === undefined) return sendError(res, 'not_ready');

@@ -19,6 +19,8 @@ export { exitOnSignals, exitOnStartupFailure, flushLog } from './process/process
 export type { Logger, LoggerOptions } from './logging/logger';
 export { formatTextLine, formatJsonLine } from './logging/log-line';
 export { ERRORS, CdnError, errorBody } from './errors';
+export { normalizeTarget } from './http/normalize-path';
+export { CDN_ROOT, normalizeCdnTarget, targetOfUrl } from './http/cdn-target';
 export type { ErrorCode, ErrorBody } from './errors';
 export {
   NODE_ID_PATTERN,
