@@ -14,6 +14,7 @@ import { createCacheFlow } from './cache/cache-flow';
 import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
+import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
@@ -235,6 +236,14 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
       source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
+      logger.info(
+        `Memory cache of ${config.cacheMaxBytes} bytes, objects up to ${config.cacheMaxObject} bytes; each entry counts its body, ` +
+          `headers and key plus about ${ENTRY_OVERHEAD + BODY_OVERHEAD} bytes for the objects that hold them`,
+      );
+      // An idle timeout shorter than the upstream timeout cuts a client off while its node is still thinking.
+      if (config.idleTimeout < config.upstreamTimeout) {
+        logger.warn(`--idle-timeout (${config.idleTimeout} s) is shorter than --upstream-timeout (${config.upstreamTimeout} s): clients waiting that long for a node are disconnected first`);
+      }
       logger.info(
         forwarding.trustsProxies
           ? `X-Forwarded-*, Forwarded and X-Real-IP are kept from trusted proxies (${config.trustedProxies.join(', ')}) and replaced for other clients`
