@@ -6,7 +6,7 @@ export type Admission = 'accepted' | 'evicted_silent' | 'refused';
 /**
  * Holds a listener to `max` client connections. A connection past the limit takes the place of the
  * oldest one that has not sent a single byte yet (as nginx reuses connections still waiting for their
- * request): an attacker holding silent sockets then cannot lock legitimate clients out, who connect and
+ * request): an attacker holding silent sockets then cannot lock out legitimate clients, who connect and
  * send at once. Only when every connection has sent something is the new one closed.
  */
 export class ConnectionLimit {
@@ -19,27 +19,34 @@ export class ConnectionLimit {
     return this.open.size;
   }
 
-  /** Called for each new connection; closes it or an older silent one when the listener is full. */
+  /** Called for each new connection; closes it, or an older silent one, when the listener is full. */
   admit(socket: Socket): Admission {
     let admission: Admission = 'accepted';
     if (this.open.size >= this.max) {
-      const silent = this.oldestSilent();
-      if (silent === undefined) {
+      const room = this.makeRoom();
+      if (room === undefined) {
         socket.destroy();
         return 'refused';
       }
-      this.open.delete(silent);
-      silent.destroy();
-      admission = 'evicted_silent';
+      admission = room;
     }
     this.open.add(socket);
     socket.once('close', () => this.open.delete(socket));
     return admission;
   }
 
-  /** Walks from the oldest: only runs while the listener is full, and stops at the first silent socket. */
-  private oldestSilent(): Socket | undefined {
-    for (const socket of this.open) if (socket.bytesRead === 0 && !socket.destroyed) return socket;
+  /**
+   * Walks from the oldest, only while the listener is full, and stops at the first socket that can go: one
+   * already destroyed (its 'close' is still to come), or a silent one, which it closes.
+   */
+  private makeRoom(): Exclude<Admission, 'refused'> | undefined {
+    for (const socket of this.open) {
+      if (!socket.destroyed && socket.bytesRead > 0) continue;
+      this.open.delete(socket);
+      if (socket.destroyed) return 'accepted';
+      socket.destroy();
+      return 'evicted_silent';
+    }
     return undefined;
   }
 }
