@@ -1,7 +1,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, errorBody, InProcessBus, listen, Logger, openAdminApiWarning, StartupGate } from '@cdn/shared';
+import { CdnConfig, createHardenedServer, errorBody, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, openAdminApiWarning, StartupGate } from '@cdn/shared';
 import { createControlPlane } from '@cdn/control-plane';
 import { createEdgeProxy } from '@cdn/edge-proxy';
 
@@ -24,15 +24,17 @@ export function isEdgePath(url: string | undefined): boolean {
  */
 export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<AllInOneServer> {
   const gate = new StartupGate();
-  // No whole-request deadline: uploads of any size stream through; headersTimeout still guards slow clients.
-  const server = http.createServer({ requestTimeout: 0 }, gate.listener);
+  const registry = new Registry();
+  // The one port is the edge's client port first: its connections count under cdn_edge_.
+  const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_edge_') });
   await listen(server, config.host, config.port);
   const adminGate = new StartupGate();
-  const adminServer = config.adminPort === undefined ? undefined : http.createServer(adminGate.listener);
+  const adminServer =
+    config.adminPort === undefined ? undefined : createHardenedServer(adminGate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_cp_'), listener: 'admin' });
 
   try {
     if (adminServer) await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
-    const parts = await startParts(config, logger);
+    const parts = await startParts(config, logger, registry);
     if (adminServer) {
       // Clients reach /cdn and the probes; the admin API answers only on the admin listener.
       gate.open((req, res) => (isEdgePath(req.url) || isProbePath(req.url) ? parts.edge.handle(req, res) : sendAdminElsewhere(req, res)));
@@ -77,8 +79,7 @@ function sendAdminElsewhere(_req: http.IncomingMessage, res: http.ServerResponse
   res.end(ADMIN_ELSEWHERE);
 }
 
-async function startParts(config: CdnConfig, logger: Logger) {
-  const registry = new Registry();
+async function startParts(config: CdnConfig, logger: Logger, registry: Registry) {
   collectDefaultMetrics({ register: registry });
   const bus = new InProcessBus();
 

@@ -102,7 +102,7 @@ describe('POST /cache/purge', () => {
     expect(res.body).toEqual({
       error: 'invalid_request',
       message: expect.stringContaining('Invalid cache purge request: urls[0] must be an absolute http(s) URL or a path starting with /'),
-      fields: { 'urls[0]': 'must be an absolute http(s) URL or a path starting with /', prefixes: 'must be a list of strings', soft: 'must be true or false' },
+      fields: { 'urls[0]': 'must be an absolute http(s) URL or a path starting with /, with "%" followed by two hexadecimal digits', prefixes: 'must be a list of strings', soft: 'must be true or false' },
     });
     expect((await post('/cache/purge', {})).body).toMatchObject({ error: 'invalid_request', fields: { body: expect.any(String) } });
     expect((await cp.call('POST', '/cache/purge')).body).toMatchObject({ error: 'invalid_request', fields: { body: 'must be a JSON object' } });

@@ -2,10 +2,10 @@
  * The standalone control plane: `npm run start:control-plane -- --nats-url nats://127.0.0.1:4222 [flags]`.
  * Publishes routing to NATS (JetStream KV) and hears edge reports on NATS.
  */
-import http from 'node:http';
 import {
   CdnConfig,
   connectNats,
+  createHardenedServer,
   createNatsCacheCommandBus,
   createNatsNodeLoadBus,
   createNatsRoutingSource,
@@ -14,6 +14,8 @@ import {
   exitOnSignals,
   exitOnStartupFailure,
   listen,
+  listenerLimits,
+  listenerMetrics,
   loadConfigOrExit,
   Logger,
   openAdminApiWarning,
@@ -45,10 +47,10 @@ async function main(): Promise<void> {
 async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, program: string): Promise<void> {
   // The port is taken first: a port in use stops the start before anything touches saved state.
   const gate = new StartupGate();
-  const server = http.createServer(gate.listener);
+  const registry = new Registry();
+  const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_cp_') });
   await listen(server, config.host, config.port);
 
-  const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
   const nc = await connectNats({ servers: config.natsUrl, name: program, logger });
   const store = createNatsRoutingStore({ nc, logger });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -14,9 +14,11 @@ import { createCacheFlow } from './cache/cache-flow';
 import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
+import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
+import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
 import { formatAccessLine, methodLabel } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
@@ -92,7 +94,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
   const health = new PassiveHealth(now);
   const loads = new LiveLoads(health);
-  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000 });
+  const forwarding = createForwarding(config.trustedProxies);
+  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000, forwarding });
   const dispatcher = createDispatcher({
     forwarder,
     health,
@@ -104,7 +107,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger,
   });
   const store = createEntryStore(cache, metrics);
-  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf });
+  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf, forwarding });
   const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
   const passThrough = createPassThrough({
     cache,
@@ -205,9 +208,16 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   }
 
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
-    const exchange = newExchange(req.method ?? 'GET', url, performance.now());
+    // One spelling per resource from here on: the cache key, the node's path, invalidations and purges agree.
+    const target = normalizeCdnTarget(url);
+    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now());
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     res.once('close', onExchangeClosed);
+    if (target === undefined) return sendError(res, 'invalid_path');
+    if (target !== url) {
+      metrics.pathsNormalized.inc();
+      logger.debug(`Normalised the path ${url} to ${target}`);
+    }
 
     const state = routing;
     if (state === undefined) return sendError(res, 'not_ready');
@@ -234,6 +244,19 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
       source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
+      logger.info(
+        `Memory cache of ${config.cacheMaxBytes} bytes, objects up to ${config.cacheMaxObject} bytes; each entry counts its body, ` +
+          `headers and key plus about ${ENTRY_OVERHEAD + BODY_OVERHEAD} bytes for the objects that hold them`,
+      );
+      // An idle timeout shorter than the upstream timeout cuts a client off while its node is still thinking.
+      if (config.idleTimeout < config.upstreamTimeout) {
+        logger.warn(`--idle-timeout (${config.idleTimeout} s) is shorter than --upstream-timeout (${config.upstreamTimeout} s): clients waiting that long for a node are disconnected first`);
+      }
+      logger.info(
+        forwarding.trustsProxies
+          ? `X-Forwarded-*, Forwarded and X-Real-IP are kept from trusted proxies (${config.trustedProxies.join(', ')}) and replaced for other clients`
+          : 'X-Forwarded-*, Forwarded and X-Real-IP from clients are replaced by the edge\'s own (no --trusted-proxy)',
+      );
     },
     async close() {
       closed = true;

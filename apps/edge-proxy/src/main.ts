@@ -2,13 +2,13 @@
  * The standalone edge (`npm run start:edge -- --nats-url nats://...`): listens at once, then follows the routing
  * table the control plane publishes on NATS and reports back over it. Holds no state of its own.
  */
-import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   CacheCommand,
   CdnConfig,
   connectNats,
+  createHardenedServer,
   createNatsCacheCommandBus,
   createNatsEdgeEventPublisher,
   createNatsNodeLoadBus,
@@ -17,6 +17,8 @@ import {
   exitOnSignals,
   exitOnStartupFailure,
   listen,
+  listenerLimits,
+  listenerMetrics,
   loadConfigOrExit,
   Logger,
   NodeLoads,
@@ -57,11 +59,12 @@ async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<
   const nodeLoads = createLateBoundBroadcast<NodeLoads>();
   const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, nodeLoads, edgeId, registry });
 
-  // Large uploads may take longer than Node's default 5-minute request timeout; headersTimeout still bounds slow headers.
-  const server = http.createServer({ requestTimeout: 0 }, edge.handle);
+  const limits = listenerLimits(config);
+  const listenerStats = listenerMetrics(registry, 'cdn_edge_');
+  const server = createHardenedServer(edge.handle, { limits, logger, metrics: listenerStats });
   await listen(server, config.host, config.port);
   logger.info(`Edge ${edgeId} listening on http://${config.host}:${config.port}`);
-  const adminServer = config.adminPort === undefined ? undefined : http.createServer(edge.handleAdmin);
+  const adminServer = config.adminPort === undefined ? undefined : createHardenedServer(edge.handleAdmin, { limits, logger, metrics: listenerStats, listener: 'admin' });
   if (adminServer) {
     await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
     logger.info(`Edge ${edgeId} serves /metrics, /healthz and /readyz on http://${config.adminHost}:${config.adminPort}`);

@@ -1,5 +1,7 @@
 /** The one catalogue of errors the system answers with: a stable code, an HTTP status and what to do. */
 export const ERRORS = {
+  bad_request: { status: 400, message: 'The request is not valid HTTP/1.1.' },
+  invalid_path: { status: 400, message: 'The request path has a malformed percent-encoding: "%" must be followed by two hexadecimal digits.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   invalid_node: { status: 400, message: 'The node registration is incomplete or malformed.' },
   invalid_request: { status: 400, message: 'The request is malformed.' },
@@ -9,10 +11,12 @@ export const ERRORS = {
   not_found: { status: 404, message: 'No such endpoint.' },
   operation_not_found: { status: 404, message: 'No cache operation with this id (operations are kept for one hour).' },
   method_not_allowed: { status: 405, message: 'This endpoint does not accept this method.' },
+  request_timeout: { status: 408, message: 'The request headers did not arrive in time (--header-timeout).' },
   too_many_nodes: { status: 409, message: 'As many nodes are registered as --max-nodes allows; deregister one or raise --max-nodes.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   uri_too_long: { status: 414, message: 'The request URL is longer than 8 KiB.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  headers_too_large: { status: 431, message: 'The request line and headers are larger than --max-header-size.' },
   internal_error: { status: 500, message: 'An unexpected error occurred; see the log.' },
   upstream_unreachable: { status: 502, message: 'Failed to forward request to the chosen node.' },
   no_active_node: { status: 503, message: 'No active CDN node can serve this request; register a node or send a heartbeat.' },

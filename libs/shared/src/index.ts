@@ -10,11 +10,20 @@ export { createLogger, silentLogger } from './logging/logger';
 export { createProgramLogger } from './logging/program-logger';
 export { checkWritableDirectory, listen, StartupError } from './process/startup-error';
 export { StartupGate } from './process/startup-gate';
+export { createHardenedServer, hardenServer, serverOptions } from './listener/harden-server';
+export type { HardenOptions } from './listener/harden-server';
+export { listenerLimits } from './listener/listener-limits';
+export type { ListenerConfig, ListenerLimits } from './listener/listener-limits';
+export { listenerMetrics } from './listener/listener-metrics';
+export type { ListenerMetrics } from './listener/listener-metrics';
+export type { CloseReason } from './listener/client-error';
 export { exitOnSignals, exitOnStartupFailure, flushLog } from './process/process-lifecycle';
 export type { Logger, LoggerOptions } from './logging/logger';
 export { formatTextLine, formatJsonLine } from './logging/log-line';
 export { printable } from './logging/printable';
 export { ERRORS, CdnError, errorBody } from './errors';
+export { normalizeTarget } from './http/normalize-path';
+export { CDN_ROOT, normalizeCdnTarget, targetOfUrl } from './http/cdn-target';
 export type { ErrorCode, ErrorBody } from './errors';
 export {
   NODE_ID_PATTERN,

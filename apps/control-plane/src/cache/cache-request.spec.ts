@@ -18,8 +18,8 @@ describe('toEdgeTarget', () => {
   it.each([
     ['/images/a.png', '/cdn/images/a.png'],
     ['/cdn/images/a.png', '/cdn/images/a.png'],
-    ['/cdn', '/cdn'],
-    ['/cdn?v=1', '/cdn?v=1'],
+    ['/cdn', '/cdn/'],
+    ['/cdn?v=1', '/cdn/?v=1'],
     ['/cdnx/a', '/cdn/cdnx/a'],
     ['/', '/cdn/'],
     ['http://cdn.example.com/cdn/a.png?v=2#top', '/cdn/a.png?v=2'],
@@ -27,11 +27,19 @@ describe('toEdgeTarget', () => {
     ['HTTPS://cdn.example.com', '/cdn/'],
     ['/a b', '/cdn/a%20b'],
     ['/img/../a.png', '/cdn/a.png'],
+    // Every spelling of one URL names the entry the edges key it by.
+    ['/cdn/obj//a', '/cdn/obj/a'],
+    ['/cdn/obj/%61', '/cdn/obj/a'],
+    ['/cdn/obj/./a', '/cdn/obj/a'],
+    ['/cdn/obj/x/../a', '/cdn/obj/a'],
+    ['/cdn/../../a', '/cdn/a'],
+    ['/a%2fb', '/cdn/a%2Fb'],
+    ['http://cdn.example.com/cdn/a\\b', '/cdn/a%5Cb'],
   ])('%s → %s', (input, expected) => {
     expect(toEdgeTarget(input)).toBe(expected);
   });
 
-  it.each(['images/a.png', '//evil.example.com/a', 'ftp://x/a', 'http://', 'cdn'])('refuses %s', (input) => {
+  it.each(['images/a.png', '//evil.example.com/a', 'ftp://x/a', 'http://', 'cdn', '/a%zz', 'http://x/%2'])('refuses %s', (input) => {
     expect(toEdgeTarget(input)).toBeUndefined();
   });
 });
@@ -59,7 +67,7 @@ describe('parsePurgeRequest', () => {
     expect(fields).toEqual({
       url: 'is not a known field (expected urls, prefixes, tags, soft)',
       urls: 'must be a list of strings',
-      'prefixes[1]': 'must be an absolute http(s) URL or a path starting with /',
+      'prefixes[1]': 'must be an absolute http(s) URL or a path starting with /, with "%" followed by two hexadecimal digits',
       'prefixes[2]': 'must be a non-empty string',
       'tags[0]': 'must be a tag without spaces or control characters',
       soft: 'must be true or false',

@@ -1,14 +1,10 @@
-import { CdnError } from '@cdn/shared';
+import { CDN_ROOT, CdnError, normalizeCdnTarget, targetOfUrl } from '@cdn/shared';
 import { EMPTY_BODY } from '../http/read-json-body';
 
 /** Most items in one list of a purge or warm request. */
 export const MAX_LIST_ITEMS = 1000;
 /** Longest URL, prefix or tag accepted (the edge refuses request lines past 8 KiB anyway). */
 export const MAX_ITEM_LENGTH = 8192;
-/** Where client traffic lives on an edge: every cache key starts with it. */
-const EDGE_ROOT = '/cdn';
-/** Only used to parse paths; never appears in a result. */
-const PLACEHOLDER_ORIGIN = 'http://placeholder.invalid';
 
 /** `POST /cache/purge` after checking and normalising: client-facing targets as edges key them (/cdn/...). */
 export interface PurgeRequest {
@@ -27,26 +23,27 @@ type Fields = Record<string, string>;
 
 /**
  * Turns what an operator wrote into the edge's cache key space: an absolute URL keeps its path and
- * query, a path gains the /cdn prefix unless it has it ("/images/a.png" → "/cdn/images/a.png").
- * Paths go through the WHATWG parser too, so "/a b" and "/a%20b" name the same entry.
- * Returns undefined when the text is neither an http(s) URL nor a path starting with one "/".
+ * query, a path gains the /cdn prefix unless it has it ("/images/a.png" → "/cdn/images/a.png"). The
+ * result is in the edges' normal form (normalizeCdnTarget), so "/a b", "/a%20b", "//a%20b" and
+ * "/x/../a b" name the entry every spelling of that URL shares.
+ * Returns undefined when the text is neither an http(s) URL nor a path starting with one "/", or has a
+ * malformed percent-encoding.
  */
 export function toEdgeTarget(text: string): string | undefined {
-  let url: URL;
+  let written: string | undefined;
   if (/^https?:\/\//i.test(text)) {
     try {
-      url = new URL(text);
+      new URL(text);
     } catch {
       return undefined;
     }
+    written = targetOfUrl(text);
   } else if (text.startsWith('/') && !text.startsWith('//')) {
-    url = new URL(text, PLACEHOLDER_ORIGIN);
-  } else {
-    return undefined;
+    written = text.includes('#') ? text.slice(0, text.indexOf('#')) : text;
   }
-  const target = url.pathname + url.search;
-  const onEdge = target === EDGE_ROOT || target.startsWith(`${EDGE_ROOT}/`) || target.startsWith(`${EDGE_ROOT}?`);
-  return onEdge ? target : EDGE_ROOT + target;
+  if (written === undefined) return undefined;
+  const onEdge = written === CDN_ROOT || written.startsWith(`${CDN_ROOT}/`) || written.startsWith(`${CDN_ROOT}?`);
+  return normalizeCdnTarget(onEdge ? written : CDN_ROOT + written);
 }
 
 /** Checks and normalises a `POST /cache/purge` body, naming every bad field in one `invalid_request`. */
@@ -87,7 +84,7 @@ function asObject(body: unknown, known: string[], fields: Fields): Record<string
 }
 
 function targetList(object: Record<string, unknown> | undefined, name: string, fields: Fields): string[] {
-  return stringList(object, name, fields, toEdgeTarget, 'must be an absolute http(s) URL or a path starting with /');
+  return stringList(object, name, fields, toEdgeTarget, 'must be an absolute http(s) URL or a path starting with /, with "%" followed by two hexadecimal digits');
 }
 
 /** Reads an optional list of strings, normalising each item; problems go into `fields`. Duplicates are dropped. */

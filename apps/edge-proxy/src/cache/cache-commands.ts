@@ -1,4 +1,4 @@
-import type { CacheCommand, CacheReceipt, LoadOf, Logger } from '@cdn/shared';
+import { type CacheCommand, type CacheReceipt, type LoadOf, type Logger, normalizeCdnTarget } from '@cdn/shared';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import type { RoutingState } from '../routing/routing-state';
 import type { CacheFiller } from './cache-filler';
@@ -30,10 +30,14 @@ export interface CacheCommandHandlerOptions {
  */
 export function createCacheCommandHandler(options: CacheCommandHandlerOptions): (command: CacheCommand) => void {
   const { edgeId, cache, logger, metrics, now } = options;
-  const key = (target: string) => primaryKey(target, { sortQuery: options.sortQuery });
+  // Targets in the normal form client requests are keyed by, whatever spelling the command came in (the
+  // control plane normalises too; an older one, or another edge, may not have).
+  const normal = (target: string) => normalizeCdnTarget(target) ?? target;
+  const key = (target: string) => primaryKey(normal(target), { sortQuery: options.sortQuery });
+  const matchOf = (command: { urls: string[]; prefixes: string[]; tags: string[] }) => ({ urls: command.urls.map(key), prefixes: command.prefixes.map(normal), tags: command.tags });
 
   async function purge(command: Extract<CacheCommand, { type: 'purge' }>): Promise<CacheReceipt> {
-    const match = { urls: command.urls.map(key), prefixes: command.prefixes, tags: command.tags };
+    const match = matchOf(command);
     const errors: string[] = [];
     let affected = cache.purgeMemory(match, command.soft, now());
     if (command.sharedTierBy === edgeId && cache.shared) {
@@ -60,7 +64,7 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
     // One queue per node, each drained by at most warmConcurrency workers, so warming cannot flatten an origin.
     const queues = new Map<string, string[]>();
     const random = options.random;
-    for (const target of command.urls) {
+    for (const target of command.urls.map(normal)) {
       const node = state.balancer.pick({ key: key(target), clientLocation: undefined }, options.loadOf, random);
       if (node === undefined) {
         errors.push(`GET ${target}: no active node`);
@@ -101,7 +105,7 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
       return;
     }
     if (command.type === 'sweep') {
-      const count = cache.purgeMemory({ urls: command.urls.map(key), prefixes: command.prefixes, tags: command.tags }, command.soft, now());
+      const count = cache.purgeMemory(matchOf(command), command.soft, now());
       logger.debug(`Cache purge ${command.operationId}: second sweep of memory after the shared tier was purged (${count} entries)`);
       return;
     }

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LoadOf } from '@cdn/shared';
+import type { Forwarding } from '../http/forwarded-headers';
+import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { RoutingState } from '../routing/routing-state';
 import { BodyCollector } from './body-collector';
 import { decideStorage, freshenWithNotModified, revalidationHeaders, StoreOptions } from './http-semantics';
@@ -21,6 +23,8 @@ export interface FillJob {
   stale?: CacheEntry;
   /** The node to ask; by default one chosen by the table. */
   nodeId?: string;
+  /** The address of the client whose request led to this fetch (a refresh); none for warming. */
+  peer?: string;
 }
 
 export interface CacheFillerOptions {
@@ -31,6 +35,8 @@ export interface CacheFillerOptions {
   now: () => number;
   random: () => number;
   loadOf: LoadOf;
+  /** The same forwarding headers as a forwarded request: a refresh must not let the client's forged ones through. */
+  forwarding: Forwarding;
 }
 
 /**
@@ -54,7 +60,7 @@ export class CacheFiller {
     }
     const request = { method: 'GET', headers: { ...requestHeaders, ...headers } };
     const requestTime = now();
-    const res = await getFromNode(state.targets.get(node.id)!, target, request.headers, this.options.timeoutMs);
+    const res = await getFromNode(state.targets.get(node.id)!, target, this.upstreamHeaders(request.headers, job.peer), this.options.timeoutMs);
     const times = { requestTime, responseTime: now() };
 
     if (stale && res.statusCode === 304) {
@@ -78,6 +84,17 @@ export class CacheFiller {
     const entry = entryFromResponse(res, body, decision, node.id, times);
     this.options.store(variantKey(primary, entry.vary, request.headers), primary, entry);
     return 'stored';
+  }
+
+  /** What the node is sent: the client's end-to-end headers, as a forwarded request would carry them, for a GET without a body. */
+  private upstreamHeaders(headers: IncomingHttpHeaders, peer: string | undefined): IncomingHttpHeaders {
+    const sent = { ...headers };
+    stripRequestHopByHop(sent);
+    delete sent['transfer-encoding'];
+    delete sent['content-length'];
+    delete sent.expect;
+    this.options.forwarding.rewrite(sent, peer, undefined);
+    return sent;
   }
 }
 

@@ -109,7 +109,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     refreshing.add(l.key);
     const key = l.key;
     options.filler
-      .fill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale })
+      .fill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale, peer: l.req.socket.remoteAddress })
       .then(
         (result) => {
           metrics.backgroundRefreshes.inc({ result });

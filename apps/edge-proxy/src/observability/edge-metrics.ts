@@ -22,6 +22,8 @@ export interface EdgeMetrics {
   retries: Counter<'reason'>;
   ejections: Counter;
   panicRouted: Counter;
+  forgedForwardingHeaders: Counter;
+  pathsNormalized: Counter;
 }
 
 /** What the cache gauges read on each scrape. */
@@ -61,6 +63,8 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),
+    pathsNormalized: counter('paths_normalized_total', 'Requests whose path was rewritten to its normal form (merged slashes, dot segments, percent-encoding) before lookup and forwarding'),
+    forgedForwardingHeaders: counter('forged_forwarding_headers_total', 'Requests from a client that is not a --trusted-proxy whose X-Forwarded-*, Forwarded or X-Real-IP headers were dropped'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import type { Logger } from '@cdn/shared';
+import type { Forwarding } from '../http/forwarded-headers';
 import { sendError } from '../http/send-json';
 import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
@@ -17,6 +18,8 @@ export interface ForwarderOptions {
   now: () => number;
   /** Time a node has to send its response headers. */
   upstreamTimeoutMs: number;
+  /** Sets X-Forwarded-* and strips what a client forged (--trusted-proxy). */
+  forwarding: Forwarding;
 }
 
 export interface Forwarder {
@@ -29,13 +32,18 @@ export interface Forwarder {
 
 const ATTEMPT = Symbol('cdn.attempt');
 type AttemptRequest = ClientRequest & { [ATTEMPT]?: number };
+/** Set on a client request once its forwarding headers are rewritten: a retry or a second fetch must not append again. */
+const FORWARDED = Symbol('cdn.forwarded');
+type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
 
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { logger, metrics } = options;
   // The edge writes every answer itself (relay, cache fills, stale answers), so http-proxy-3 hands it the response.
-  const proxy = createProxyServer({ changeOrigin: true, xfwd: true, selfHandleResponse: true });
+  // Host is the node's own (changeOrigin); X-Forwarded-* are the edge's (options.forwarding), not http-proxy-3's
+  // xfwd, which keeps a client's X-Forwarded-Host and appends to its X-Forwarded-Proto.
+  const proxy = createProxyServer({ changeOrigin: true, xfwd: false, selfHandleResponse: true });
 
   /** Gives the client one error answer, once; the node's request is abandoned. */
   function fail(req: IncomingMessage, res: ServerResponse, exchange: Exchange, err: unknown): void {
@@ -104,6 +112,13 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       // Node's server already answered "100 Continue"; the node must not wait for a second one.
       delete req.headers.expect;
       stripRequestHopByHop(req.headers);
+      if (!(req as ForwardedRequest)[FORWARDED]) {
+        (req as ForwardedRequest)[FORWARDED] = true;
+        if (options.forwarding.rewrite(req.headers, req.socket.remoteAddress, req.socket.localPort)) {
+          metrics.forgedForwardingHeaders.inc();
+          logger.debug(`Dropped the forwarding headers (X-Forwarded-*, Forwarded, X-Real-IP) that ${req.socket.remoteAddress} sent with ${exchange.method} ${exchange.path}: not a --trusted-proxy`);
+        }
+      }
       exchange.timer = setTimeout(() => {
         if (attempt !== exchange.attempts) return;
         const err = upstreamTimeoutError(options.upstreamTimeoutMs);

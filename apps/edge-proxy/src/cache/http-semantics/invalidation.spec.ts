@@ -38,6 +38,9 @@ describe('invalidatedTargets', () => {
     ['a fragment', { location: '/items/9#top' }, [TARGET, '/cdn/items/9']],
     ['a Location equal to the target', { location: '/items/1?x=1' }, [TARGET]],
     ['an unparsable URL', { location: 'http://[bad' }, [TARGET]],
+    ['a Location in another spelling, in normal form', { location: '/items//2/./x/../%33' }, [TARGET, '/cdn/items/2/3']],
+    ['a Location on the node host in another spelling', { location: 'http://node1.internal:9000/%69tems/../../5' }, [TARGET, '/cdn/5']],
+    ['a Location with a malformed escape', { location: '/items/%zz' }, [TARGET]],
   ])('adds %s', (_name, headers, expected) => {
     expect(invalidatedTargets('POST', 201, TARGET, headers, HOSTS)).toEqual(expected);
   });

@@ -1,11 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { CDN_ROOT, normalizeCdnTarget, targetOfUrl } from '@cdn/shared';
 import { headerValue } from './header-values';
 
 /** Methods that never invalidate (RFC 9110 §9.2.1 safe methods). */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-
-/** The prefix of client-facing targets: the node's path `/a` is the edge's `/cdn/a`. */
-const CLIENT_PREFIX = '/cdn';
 
 /**
  * After an unsafe method answered 2xx or 3xx (RFC 9111 §4.4): the client-facing targets whose cached
@@ -13,6 +11,7 @@ const CLIENT_PREFIX = '/cdn';
  * same service: a path-absolute value (the node's path, so '/cdn' is prepended), an absolute URL whose
  * host is the node's (node path → '/cdn' + path), or whose host is the client's Host and path starts
  * with /cdn/. Query strings are kept; anything else is ignored (other hosts cannot be purged from here).
+ * Every target is in normal form (normalizeCdnTarget), as the cache keys are.
  */
 export function invalidatedTargets(
   method: string,
@@ -33,20 +32,20 @@ export function invalidatedTargets(
 }
 
 function clientTargetOf(reference: string, hosts: { clientHost: string | undefined; nodeHost: string }): string | undefined {
-  if (reference.startsWith('/') && !reference.startsWith('//')) return CLIENT_PREFIX + withoutFragment(reference);
+  if (reference.startsWith('/') && !reference.startsWith('//')) return normalizeCdnTarget(CDN_ROOT + withoutFragment(reference));
   const lower = reference.slice(0, 8).toLowerCase();
   const absolute = lower.startsWith('http://') || lower.startsWith('https://') ? reference : reference.startsWith('//') ? `http:${reference}` : undefined;
   if (absolute === undefined) return undefined;
-  let url: URL;
+  let host: string;
   try {
-    url = new URL(absolute);
+    host = new URL(absolute).host.toLowerCase();
   } catch {
     return undefined;
   }
-  const host = url.host.toLowerCase();
-  const path = url.pathname + url.search;
-  if (host === hosts.nodeHost.toLowerCase()) return CLIENT_PREFIX + path;
-  if (hosts.clientHost !== undefined && host === hosts.clientHost.toLowerCase() && url.pathname.startsWith(`${CLIENT_PREFIX}/`)) return path;
+  // The path as the node wrote it, not as the WHATWG parser rewrites it: the cache keys are in the edge's normal form.
+  const path = targetOfUrl(absolute)!;
+  if (host === hosts.nodeHost.toLowerCase()) return normalizeCdnTarget(CDN_ROOT + path);
+  if (hosts.clientHost !== undefined && host === hosts.clientHost.toLowerCase() && path.startsWith(`${CDN_ROOT}/`)) return normalizeCdnTarget(path);
   return undefined;
 }
 

@@ -34,11 +34,3 @@ export interface CacheEntry {
   /** Edge clock (ms) of a soft purge: the entry counts as stale from then on. */
   invalidatedAt: number | undefined;
 }
-
-/** Bytes an entry occupies: the body plus a fair estimate of the rest. */
-export function entrySize(entry: CacheEntry): number {
-  let size = entry.body.length + 256;
-  for (const part of entry.headers) size += part.length;
-  for (const tag of entry.tags) size += tag.length;
-  return size;
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheEntry } from '../../../test/cache-entry-fixture';
-import { entrySize, type CacheEntry } from './cache-entry';
+import type { CacheEntry } from './cache-entry';
+import { entryFootprint } from './entry-footprint';
 import { createMemoryTier } from './memory-tier';
 import { variantKey } from './variant-key';
 
@@ -18,13 +19,13 @@ describe('memory tier', () => {
     const tier = createMemoryTier({ maxBytes: 1e6, maxEntryBytes: 1e5 });
     const stored = entry();
     expect(tier.set('a', stored, 1_000)).toBe(true);
-    expect(tier.get('a')).toBe(stored);
+    expect(tier.get('a')).toEqual(stored);
     expect(tier.entries).toBe(1);
-    expect(tier.bytes).toBe(entrySize(stored));
+    expect(tier.bytes).toBe(entryFootprint('a', stored));
   });
 
   it('stays within its byte bound by evicting the least recently used', () => {
-    const one = entrySize(entry(1_000));
+    const one = entryFootprint('a', entry(1_000));
     const tier = createMemoryTier({ maxBytes: one * 3, maxEntryBytes: one });
     for (const key of ['a', 'b', 'c']) tier.set(key, entry(1_000), 60_000);
     tier.get('a'); // b is now the least recently used
@@ -67,7 +68,7 @@ describe('memory tier', () => {
   });
 
   it('does not find evicted variants when deleting a primary key', () => {
-    const one = entrySize(entry(1_000));
+    const one = entryFootprint('a', entry(1_000));
     const tier = createMemoryTier({ maxBytes: one * 2, maxEntryBytes: one });
     tier.set('p\u0000x', entry(1_000), 60_000);
     tier.set('q', entry(1_000), 60_000);

@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache';
-import { entrySize, type CacheEntry } from './cache-entry';
+import type { CacheEntry } from './cache-entry';
+import { compactEntry, entryFootprint } from './entry-footprint';
 import { isEmptyPurge, matchesPurge, type PurgeMatch } from './purge-match';
 import { primaryOf } from './variant-key';
 
 /** L1: this edge's entries in memory, synchronous so the hit path never awaits. */
 export interface MemoryTier {
   get(key: string): CacheEntry | undefined;
-  /** Stores for at most ttlMs; false when over the per-object limit or ttlMs <= 0. */
+  /** Stores (a compact copy) for at most ttlMs; false when the body is over the per-object limit or ttlMs <= 0. */
   set(key: string, entry: CacheEntry, ttlMs: number): boolean;
   delete(key: string): boolean;
   /** The vary header names last seen for a primary key (kept beside the entries; undefined when unknown). */
@@ -18,7 +19,9 @@ export interface MemoryTier {
   purge(match: PurgeMatch, soft: boolean, now: number): number;
   clear(): void;
   readonly entries: number;
+  /** What the entries hold in memory: bodies, headers and keys, and each entry's measured overhead (entry-footprint.ts). */
   readonly bytes: number;
+  /** The largest body stored (--cache-max-object). */
   readonly maxEntryBytes: number;
 }
 
@@ -31,21 +34,28 @@ export interface MemoryTierOptions {
   maxVaryMemos?: number;
 }
 
+/** A primary key with one variant (most: no Vary) keeps that key alone; a Set costs a hundred bytes more. */
+type Variants = string | Set<string>;
+const NO_VARY: readonly string[] = Object.freeze([]);
+
 export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
   const { maxEntryBytes } = options;
   // primary → its variant keys, so invalidating a URL after a POST does not walk the whole cache.
-  const variants = new Map<string, Set<string>>();
+  const variants = new Map<string, Variants>();
   const forget = (key: string) => {
     const primary = primaryOf(key);
     const keys = variants.get(primary);
-    if (!keys) return;
+    if (keys === undefined) return;
+    if (typeof keys === 'string') {
+      if (keys === key) variants.delete(primary);
+      return;
+    }
     keys.delete(key);
-    if (keys.size === 0) variants.delete(primary);
+    if (keys.size === 1) variants.set(primary, keys.values().next().value!);
   };
   const lru = new LRUCache<string, CacheEntry>({
     maxSize: options.maxBytes,
-    maxEntrySize: maxEntryBytes,
-    sizeCalculation: (entry) => Math.max(1, entrySize(entry)),
+    sizeCalculation: (entry, key) => entryFootprint(key, entry),
     // Resolve time on every check: an injected clock must be read, not a value cached for a millisecond.
     ttlResolution: 0,
     perf: options.now ? { now: options.now } : undefined,
@@ -59,16 +69,21 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
 
   const remember = (key: string) => {
     const primary = primaryOf(key);
-    let keys = variants.get(primary);
-    if (!keys) variants.set(primary, (keys = new Set()));
-    keys.add(key);
+    const keys = variants.get(primary);
+    if (keys === undefined || keys === key) variants.set(primary, key);
+    else if (typeof keys === 'string') variants.set(primary, new Set([keys, key]));
+    else keys.add(key);
+  };
+  const keysOf = (primary: string): string[] => {
+    const keys = variants.get(primary);
+    return keys === undefined ? [] : typeof keys === 'string' ? [keys] : [...keys];
   };
 
   return {
     get: (key) => lru.get(key),
     set: (key, entry, ttlMs) => {
-      if (!(ttlMs > 0) || entrySize(entry) > maxEntryBytes) return false;
-      lru.set(key, entry, { ttl: ttlMs });
+      if (!(ttlMs > 0) || entry.body.length > maxEntryBytes) return false;
+      lru.set(key, compactEntry(entry), { ttl: ttlMs });
       if (!lru.has(key)) return false;
       remember(key);
       return true;
@@ -76,12 +91,12 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     delete: (key) => lru.delete(key),
     varyOf: (primary) => varyMemos.get(primary),
     setVary: (primary, vary) => {
-      varyMemos.set(primary, [...vary]);
+      varyMemos.set(primary, vary.length === 0 ? NO_VARY : [...vary]);
     },
     deletePrimaries: (primaries) => {
       let deleted = 0;
       for (const primary of primaries) {
-        for (const key of [...(variants.get(primary) ?? [])]) if (lru.delete(key)) deleted++;
+        for (const key of keysOf(primary)) if (lru.delete(key)) deleted++;
       }
       return deleted;
     },
@@ -103,7 +118,7 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
         if (entry.invalidatedAt !== undefined && entry.invalidatedAt <= now) continue;
         // A copy, not a mutation: a response being written from the old object is left as it was.
         const remaining = lru.getRemainingTTL(key);
-        if (remaining > 0) lru.set(key, { ...entry, invalidatedAt: now }, { ttl: remaining });
+        if (remaining > 0) lru.set(key, compactEntry({ ...entry, invalidatedAt: now }), { ttl: remaining });
       }
       return affected;
     },

@@ -32,7 +32,7 @@ describe('tiered cache', () => {
     expect(b.getMemory('site/a')).toBeUndefined();
     const fromShared = await b.getShared('site/a');
     expect(fromShared?.body.toString()).toBe('body');
-    expect(b.getMemory('site/a')).toBe(fromShared);
+    expect(b.getMemory('site/a')).toEqual(fromShared);
     expect(b.memory.entries).toBe(1);
   });
 
