@@ -39,7 +39,7 @@ const paths = fc.oneof(
   fc.tuple(fc.constantFrom('/heartbeat/', '/nodes/', '/operations/'), ids).map(([p, id]) => p + encodeURIComponent(id)),
   fc.string({ maxLength: 20 }).map((s) => `/${s}`),
 );
-const requests = fc.record({
+const anyRequest = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
   path: paths,
   body: fc.option(bodies, { nil: undefined }),
@@ -47,6 +47,16 @@ const requests = fc.record({
   auth: fc.constantFrom('none', 'admin', 'wrong'),
   origin: fc.constantFrom(undefined, 'https://evil.example.com'),
 });
+/** Well-formed registrations with the admin token, so that the registry has something to lose. */
+const goodRegistration = validRegistration.map((r) => ({
+  method: 'POST',
+  path: '/register_node',
+  body: JSON.stringify({ ...r, url: 'http://127.0.0.1:9' }),
+  contentType: 'application/json' as string | undefined,
+  auth: 'admin',
+  origin: undefined as string | undefined,
+}));
+const requests = fc.oneof({ arbitrary: anyRequest, weight: 5 }, { arbitrary: goodRegistration, weight: 1 });
 
 describe('admin API fuzzing', () => {
   let app: Awaited<ReturnType<typeof startApp>>;

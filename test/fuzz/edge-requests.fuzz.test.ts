@@ -20,7 +20,7 @@ const target = fc.tuple(fc.array(segment, { maxLength: 6 }), fc.option(fc.string
 const headerName = fc.constantFrom(
   'Host', 'X-Forwarded-Host', 'X-Forwarded-For', 'X-Forwarded-Proto', 'Forwarded', 'X-Real-IP', 'Range', 'If-None-Match', 'If-Modified-Since',
   'Cache-Control', 'Pragma', 'Accept-Encoding', 'Accept-Language', 'X-Client-Location', 'Authorization', 'Cookie', 'Connection', 'Upgrade', 'TE',
-  'Expect', 'Transfer-Encoding', 'Content-Length', 'X-Custom',
+  'Expect', 'X-Custom',
 );
 const headerValue = fc.oneof(
   fc.constantFrom('', 'bytes=0-10', 'bytes=-5', 'bytes=10-0', 'bytes=0-0,1-1,2-2', 'bytes=99999999999999999999-', '*', 'W/"x"', 'no-cache', 'max-age=0', 'only-if-cached', 'max-stale', 'gzip, br', 'close', 'keep-alive', 'websocket', 'trailers', '100-continue', 'chunked', '0', '-1', 'Sun, 06 Nov 1994 08:49:37 GMT', 'garbage date', '39.9,116.4', 'for=1.2.3.4;proto=https', 'evil.example.com'),
@@ -37,7 +37,8 @@ const requestBytes = fc
   .map(({ method, target, version, headers, body }) => {
     const lines = [`${method} ${target} ${version}`, ...headers.map(([name, value]) => `${name}: ${value}`)];
     if (!headers.some(([name]) => name === 'Host')) lines.push('Host: cdn.test');
-    if (body !== undefined && !headers.some(([name]) => name === 'Content-Length' || name === 'Transfer-Encoding')) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+    // Framing is the generator's: a request left incomplete would rightly be waited for, not answered.
+    if (body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
     lines.push('Connection: close');
     return `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
   });
@@ -61,7 +62,8 @@ describe('edge request fuzzing', () => {
       fc.asyncProperty(requestBytes, async (bytes) => {
         const { status, head } = await rawRequest(app.port, bytes);
         // A connection closed without an answer is allowed only for what HTTP cannot answer (e.g. CONNECT, a broken request line).
-        if (status !== undefined) expect(status, `${JSON.stringify(bytes)} -> ${head}`).toBeLessThan(500);
+        expect(status, `${JSON.stringify(bytes)} -> ${head}`).toBeDefined();
+        expect(status, `${JSON.stringify(bytes)} -> ${head}`).toBeLessThan(500);
       }),
       { numRuns: 1_500, interruptAfterTimeLimit: 60_000, endOnFailure: true },
     );

@@ -14,12 +14,12 @@ export type CloseReason =
 /** A client that sent something Node's parser refused gets this long to read the answer before its socket is cut. */
 const LINGER_MS = 2_000;
 
-const REASON_PHRASES: Partial<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+const REASON_PHRASES: Partial<Record<number, string>> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
 
 /** The whole raw answer for a catalogue code, built once: there is no ServerResponse to write it with. */
-function rawAnswer(code: ErrorCode): Buffer {
+function rawAnswer(code: ErrorCode, message?: string): Buffer {
   const { status } = ERRORS[code];
-  const body = JSON.stringify(errorBody(code));
+  const body = JSON.stringify(errorBody(code, message));
   const head = `HTTP/1.1 ${status} ${REASON_PHRASES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
   return Buffer.from(head + body, 'latin1');
 }
@@ -29,6 +29,7 @@ const ANSWERS = {
   request_timeout: rawAnswer('request_timeout'),
   headers_too_large: rawAnswer('headers_too_large'),
   payload_too_large: rawAnswer('payload_too_large'),
+  method_not_allowed: rawAnswer('method_not_allowed', 'CONNECT is not served: this is not a forward proxy.'),
 } as const;
 
 /** What a parser error means for the client, as Node's own default answers do, but with the catalogue's JSON. */

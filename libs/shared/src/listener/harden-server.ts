@@ -88,6 +88,9 @@ export function hardenServer(server: http.Server, options: HardenOptions): void 
     answerClientError(socket, code);
   });
 
+  // Not a forward proxy: a CONNECT tunnel gets a 405 answer instead of a silent close.
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => answerClientError(socket, 'method_not_allowed'));
+
   logger.info(
     `Limits of the ${listener} listener: request heads within ${limits.headerTimeoutMs / 1000} s and ${limits.maxHeaderSize} bytes, ` +
       `idle connections closed after ${limits.idleTimeoutMs / 1000} s (${limits.keepAliveTimeoutMs / 1000} s between requests), ` +
