@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
+import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NatsCredentials, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
@@ -39,8 +39,8 @@ export interface ControlPlaneOptions {
   store: RoutingStore;
   /** A reader of the same routing state: its latest revision is what edges' lag is measured against. */
   source: RoutingSource;
-  /** Where edge events come from. */
-  transport: { kind: 'nats'; servers: string } | { kind: 'in-process'; bus: InProcessBus };
+  /** Where edge events come from (on NATS, with the same identity and TLS as the caller's own connection). */
+  transport: { kind: 'nats'; servers: string; credentials?: NatsCredentials } | { kind: 'in-process'; bus: InProcessBus };
   /** Where live node loads are broadcast every second (bus.nodeLoads in-process, createNatsNodeLoadBus on NATS). Closed by the caller. */
   nodeLoads: NodeLoadBus;
   /** Whether this replica probes nodes; by default it always does (one control plane). */
@@ -129,5 +129,5 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 }
 
 function eventServer(transport: ControlPlaneOptions['transport'], logger: Logger) {
-  return transport.kind === 'nats' ? new ResilientNatsServer(transport.servers, logger) : new InProcessBusServer(transport.bus);
+  return transport.kind === 'nats' ? new ResilientNatsServer(transport.servers, logger, transport.credentials) : new InProcessBusServer(transport.bus);
 }

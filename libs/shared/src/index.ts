@@ -1,4 +1,4 @@
-export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
+export { parseConfig, loadConfigOrExit, checkOptionsOrExit, ConfigError } from './config/parse-config';
 export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
 export type { CdnConfig, OptionName, LogLevel, LogFormat, SplitProgram } from './config/options';
@@ -47,6 +47,10 @@ export { createBalancer, geoOrder, LB_STRATEGIES, SAME_PLACE_KM } from './routin
 export type { Balancer, BalancerOptions, LbStrategy, LoadOf, PickRequest } from './routing/strategies';
 export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
 export { connectNats } from './nats/nats-connection';
+export type { ConnectNatsOptions, NatsProblemKind } from './nats/nats-connection';
+export { NO_NATS_CREDENTIALS, readNatsCredentials } from './nats/nats-credentials';
+export type { NatsCredentialOptions, NatsCredentials } from './nats/nats-credentials';
+export { redactUrl } from './logging/redact-url';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';
 export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';

@@ -131,3 +131,14 @@ export function loadConfigOrExit(info: ProgramInfo, argv = process.argv.slice(2)
     throw err;
   }
 }
+
+/** Runs a start-up check of options that must fit together (it throws ConfigError), reporting a misfit as a usage error: exit status 2. */
+export function checkOptionsOrExit<T>(info: ProgramInfo, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${info.name}: error: ${err.message}\nTry '${info.name} --help'.\n`);
+    process.exit(2);
+  }
+}
