@@ -16,6 +16,7 @@ import { RouteMethods } from './http/route-methods';
 import { LoadBroadcaster } from './loads/load-broadcaster';
 import { NodeRegistry } from './nodes/node-registry';
 import { RoutingPublisher } from './routing/routing-publisher';
+import { RoutingReconciler } from './routing/routing-reconciler';
 import { NodeStateStore } from './state/node-state-store';
 import { InProcessBusServer } from './transport/in-process-bus.server';
 import { ResilientNatsServer } from './transport/resilient-nats.server';
@@ -53,6 +54,8 @@ export interface ControlPlaneOptions {
   registry?: Registry;
   /** Clock in ms, for tests. */
   now?: () => number;
+  /** Tests only: how often the whole routing store is reconciled (ms); 30 s by default. */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       cacheCommands: options.cacheCommands,
       clock: options.now ?? Date.now,
       registry: options.registry ?? new Registry(),
+      reconcileIntervalMs: options.reconcileIntervalMs,
     }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
@@ -90,9 +94,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await app.init();
     routes.learn(express.router.stack);
 
-    // Our own reader of the routing state, unless the caller already started it.
+    // Our own reader of the routing state, unless the caller already started it. Every entry it sees is checked
+    // against what we wrote: the control plane treats the store as its own.
+    const reconciler = app.get(RoutingReconciler);
     if (source.current() === undefined) {
-      source.start(() => undefined).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
+      source.start(() => undefined, { onEntry: (entry) => reconciler.notice(entry) }).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
     }
 
     const health = app.get(HealthService);
@@ -102,6 +108,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await health.checkNodes();
     await publisher.publishAll(registry.routeNodes());
     health.start();
+    reconciler.start();
     app.get(LoadBroadcaster).start();
   } catch (err) {
     await app.close().catch(() => undefined);
@@ -112,6 +119,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const health = app.get(HealthService);
   const loads = app.get(LoadBroadcaster);
   const alerts = app.get(AlertsService);
+  const reconciler = app.get(RoutingReconciler);
   let closing: Promise<void> | undefined;
   return {
     handler: app.getHttpAdapter().getInstance(),
@@ -120,6 +128,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       (closing ??= (async () => {
         health.stop();
         loads.stop();
+        await reconciler.stop();
         await health.idle();
         await alerts.onModuleDestroy();
         await state.flush();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -153,12 +153,22 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger,
   });
   const status = createStatusEndpoints({ registry, revision: () => routing?.table.revision });
+  /** Nodes left out of the table for their URL, by "id url": each is reported once, not on every table. */
+  const unusable = new Set<string>();
+
+  function onUnusable(node: RouteNode, reason: string): void {
+    const key = `${node.id} ${node.url}`;
+    if (unusable.has(key)) return;
+    unusable.add(key);
+    metrics.routingRejected.inc({ stage: 'url' });
+    logger.error(`Not routing to node ${node.id}: ${reason}; the other nodes of the table are served`);
+  }
 
   function applyTable(table: RoutingTable): void {
     if (closed) return;
     let next: RoutingState;
     try {
-      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting });
+      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting }, onUnusable);
     } catch (err) {
       logger.error({ err }, `Rejected routing revision ${table.revision}; keeping revision ${routing?.table.revision ?? 'none'}`);
       return;
@@ -167,7 +177,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     routing = next;
     loads.follow(table);
     health.retain(new Set(next.targets.keys()));
-    logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
+    logger.info(`Applied routing revision ${table.revision}: ${next.table.nodes.length} nodes, ${next.activeCount} active`);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
     if (previous === undefined || previous.cacheOn !== next.cacheOn) switchCache(next);
@@ -224,7 +234,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     async start() {
       reporter.start();
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
-      source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
+      // Entries that fail the routing schema are left out by the source, which logs each once; they are counted here.
+      source.start(applyTable, { onRejected: () => metrics.routingRejected.inc({ stage: 'schema' }) }).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
     },
     async close() {

@@ -35,7 +35,21 @@ export {
 export type { NodeStatus, RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
 export { EDGE_EVENTS, edgeReportSchema } from './routing/routing-bus';
 export { describeIssues } from './routing/describe-issues';
-export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeNodeStats, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
+export type {
+  EdgeEventMap,
+  EdgeEventName,
+  EdgeEventPublisher,
+  EdgeNodeStats,
+  EdgeReport,
+  PublishResult,
+  RefusedNode,
+  RejectedRoutingEntry,
+  RoutingCorrection,
+  RoutingSource,
+  RoutingSourceHooks,
+  RoutingStore,
+  SeenRoutingEntry,
+} from './routing/routing-bus';
 export { InProcessBroadcast } from './routing/broadcast';
 export type { Broadcast } from './routing/broadcast';
 export { NODE_LOADS_SUBJECT, nodeLoadsSchema } from './routing/node-loads';

@@ -7,6 +7,7 @@ export interface EdgeMetrics {
   upstreamErrors: Counter<'node' | 'code'>;
   routingRevision: Gauge;
   tablesApplied: Counter;
+  routingRejected: Counter<'stage'>;
   cacheStores: Counter;
   cacheClears: Counter;
   cacheLookups: Counter<'tier' | 'result'>;
@@ -46,6 +47,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers }),
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
+    routingRejected: counter(
+      'routing_rejected_entries_total',
+      'Routing entries ignored, once per key and revision: by the routing schema (stage="schema") or because this edge cannot reach the node by its URL (stage="url")',
+      ['stage'],
+    ),
     cacheStores: counter('cache_stores_total', 'Answers stored in the cache'),
     cacheClears: counter('cache_clears_total', 'Times the memory cache was emptied because it was switched off'),
     cacheLookups: counter('cache_lookups_total', 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', ['tier', 'result']),

@@ -1,7 +1,7 @@
 import type { KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { RoutingSource } from '../routing/routing-bus';
+import type { RoutingSource, RoutingSourceHooks } from '../routing/routing-bus';
 import type { RoutingTable } from '../routing/routing-table';
 import { ROUTING_BUCKET } from './nats-names';
 import { openRoutingBucket, withTimeout } from './nats-routing-bucket';
@@ -15,7 +15,8 @@ type Stoppable = { stop(): void };
 /**
  * Follows the routing bucket with a KV watch: the whole table once the initial state is read, then a new table after
  * every change. After a reconnect it reads the whole state again (the server may have lost the watch's consumer),
- * and until then `current()` keeps the last table.
+ * and until then `current()` keeps the last table. An entry that fails the routing schema is ignored on its own
+ * (WARNING and `onRejected` once per key and revision); the rest of the table is delivered as ever.
  */
 export function createNatsRoutingSource(options: { nc: NatsConnection; logger: Logger; bucket?: string }): RoutingSource {
   return new NatsRoutingSource(options.nc, options.logger, options.bucket ?? ROUTING_BUCKET);
@@ -24,6 +25,9 @@ export function createNatsRoutingSource(options: { nc: NatsConnection; logger: L
 class NatsRoutingSource implements RoutingSource {
   private last: RoutingTable | undefined;
   private onTable: ((table: RoutingTable) => void) | undefined;
+  private hooks: RoutingSourceHooks = {};
+  /** The revision of each key's last rejected entry: a re-read after a reconnect does not report it again. */
+  private readonly rejected = new Map<string, number>();
   private firstDelivered: (() => void) | undefined;
   /** Each watch has a generation; a superseded watch's entries are ignored. */
   private generation = 0;
@@ -38,9 +42,10 @@ class NatsRoutingSource implements RoutingSource {
     private readonly bucket: string,
   ) {}
 
-  async start(onTable: (table: RoutingTable) => void): Promise<void> {
+  async start(onTable: (table: RoutingTable) => void, hooks: RoutingSourceHooks = {}): Promise<void> {
     if (this.onTable) throw new Error('routing source already started');
     this.onTable = onTable;
+    this.hooks = hooks;
     const first = new Promise<void>((resolve) => (this.firstDelivered = resolve));
     void this.followReconnects();
     this.rewatch();
@@ -132,9 +137,26 @@ class NatsRoutingSource implements RoutingSource {
   }
 
   private apply(entries: RoutingEntries, entry: KvWatchEntry): void {
-    const refused = entries.apply({ key: entry.key, revision: entry.revision, operation: entry.operation, text: () => entry.string() });
-    if (refused) {
-      this.logger.warn({ bucket: this.bucket, key: entry.key, revision: entry.revision }, `ignored routing entry ${entry.key} at revision ${entry.revision}: ${refused}; keeping the last good value`);
+    const value = entry.operation === 'PUT' ? entry.string() : '';
+    this.call('onEntry', () => this.hooks.onEntry?.({ key: entry.key, revision: entry.revision, operation: entry.operation, value }));
+    const refused = entries.apply({ key: entry.key, revision: entry.revision, operation: entry.operation, text: () => value });
+    if (!refused) {
+      this.rejected.delete(entry.key);
+      return;
+    }
+    if (this.rejected.get(entry.key) === entry.revision) return;
+    this.rejected.set(entry.key, entry.revision);
+    // The key and why, never the value: whoever wrote it may be hostile.
+    this.logger.warn({ bucket: this.bucket, key: entry.key, revision: entry.revision }, `ignored routing entry ${entry.key} at revision ${entry.revision}: ${refused}; keeping the rest of the table and this key's last good value`);
+    this.call('onRejected', () => this.hooks.onRejected?.({ key: entry.key, revision: entry.revision, reason: refused }));
+  }
+
+  /** A hook that throws must not end the watch. */
+  private call(hook: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.logger.error({ err }, `routing source ${hook} hook failed`);
     }
   }
 
