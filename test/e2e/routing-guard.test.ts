@@ -79,7 +79,7 @@ describe('a control plane, an edge, and a rogue writer of cdn_routing', () => {
     expect(await metric(controlPlane, 'cdn_cp_routing_reconciled_total{action="removed"}')).toBe(1);
 
     // Once the edge has the correction, the rogue node gets nothing.
-    await eventually(async () => ((await revisionOf(edge)) ?? 0) >= removed, 5_000);
+    await eventually(async () => ((await revisionOf(edge)) ?? 0) >= removed!, 5_000);
     const before = rogueOrigin.requests.length;
     expect(await answeringNodes(edge, 20)).toEqual(new Set(['node1']));
     expect(rogueOrigin.requests.length).toBe(before);
