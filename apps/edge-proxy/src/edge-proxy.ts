@@ -15,6 +15,7 @@ import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
 import { createMemoryTier } from './cache/store/memory-tier';
+import { readRedisTlsCa } from './cache/store/redis-tls';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
 import { sendError } from './http/send-json';
@@ -75,8 +76,15 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const metrics = createEdgeMetrics(registry, memory);
+  // Read now, so that a CA file that is no certificate stops the start with a line naming the flag.
+  const redisTlsCa = readRedisTlsCa(config);
   const shared = config.cacheRedisUrl
-    ? createSharedTier({ url: config.cacheRedisUrl, logger, onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }) })
+    ? createSharedTier({
+        url: config.cacheRedisUrl,
+        tlsCa: redisTlsCa,
+        logger,
+        onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }),
+      })
     : undefined;
   const cache = createTieredCache({ memory, shared, now });
   const storeOptions = { defaultTtl: config.cacheTime, staleIfErrorDefault: config.staleIfError, storeSetCookie: config.cacheSetCookie };

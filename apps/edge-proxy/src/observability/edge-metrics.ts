@@ -63,7 +63,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     invalidations: counter('cache_invalidations_total', 'Invalidations after unsafe requests, by source (local, remote)', ['source']),
     purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),
     warmFetches: counter('cache_warm_fetches_total', 'Cache-warming fetches, by result', ['result']),
-    sharedTierFailures: counter('cache_shared_failures_total', 'Shared (Redis) cache operations that failed or timed out', ['kind', 'operation']),
+    sharedTierFailures: counter(
+      'cache_shared_failures_total',
+      'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate)',
+      ['kind', 'operation'],
+    ),
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),

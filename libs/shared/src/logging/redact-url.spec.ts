@@ -9,6 +9,8 @@ describe('redactUrl', () => {
     ['nats://a:1@n1:4222,nats://b:2@n2:4222', 'nats://a:***@n1:4222,nats://b:***@n2:4222'],
     ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379'],
     ['nats://token@127.0.0.1:4222', 'nats://token@127.0.0.1:4222'],
+    ['http://:s3cret@cache:6379', 'http://:***@cache:6379'],
+    ['https://u:s3cret@host/', 'https://u:***@host/'],
   ])('hides the password of %s', (url, shown) => {
     expect(redactUrl(url)).toBe(shown);
   });

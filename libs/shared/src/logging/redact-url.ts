@@ -23,5 +23,7 @@ function redactOne(part: string): string {
   }
   if (url.password === '') return part;
   url.password = REDACTED;
-  return url.href;
+  // http(s) URLs gain a "/" path when parsed; what was written had none.
+  const added = url.pathname === '/' && !url.search && !url.hash && !part.trim().endsWith('/');
+  return added ? url.href.slice(0, -1) : url.href;
 }
