@@ -141,6 +141,22 @@ describe('connectNats with credentials', () => {
     expect(log.lines.join('\n')).not.toContain(PASSWORD);
   }, 20_000);
 
+  it('a connection whose user is removed says so at ERROR, keeps trying, and is back once the user is', async () => {
+    const nats = await startConfiguredNats({ config: USERS });
+    const log = recordingLogger();
+    const problems: NatsProblemKind[] = [];
+    const credentials = readNatsCredentials({ ...NONE, natsUser: 'cdn-edge', natsPassword: PASSWORD });
+    const nc = await connected(connectNats({ servers: nats.url, name: 't', logger: log.logger, credentials, onProblem: (k) => problems.push(k) }));
+
+    await nats.reload('authorization { users: [ { user: somebody-else, password: "x" } ] }');
+    await eventually(() => log.records.some((r) => r.level === 50 && r.msg.includes('refused the credentials of --nats-user and --nats-password') && r.msg.endsWith('; reconnecting')), 10_000);
+    expect(problems).toContain('auth');
+
+    await nats.reload(USERS);
+    await eventually(() => log.records.some((r) => r.level === 30 && r.msg.startsWith('reconnected to NATS')), 10_000);
+    await nc.flush();
+  }, 30_000);
+
   it('waits for a server that cannot be reached (WARNING), rather than refusing it', async () => {
     const log = recordingLogger();
     const problems: NatsProblemKind[] = [];
