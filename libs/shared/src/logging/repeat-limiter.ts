@@ -1,3 +1,6 @@
+/** Messages remembered at most; the oldest is forgotten first (it is then simply let through again). */
+const MAX_KEYS = 256;
+
 /**
  * Lets a repeating message through once per interval: a failure retried every second must stay visible
  * without flooding the log. Each message is keyed by its own text.
@@ -18,7 +21,9 @@ export class RepeatLimiter {
       last.held++;
       return undefined;
     }
+    this.seen.delete(key);
     this.seen.set(key, { at: now, held: 0 });
+    if (this.seen.size > MAX_KEYS) this.seen.delete(this.seen.keys().next().value!);
     return last?.held ?? 0;
   }
 

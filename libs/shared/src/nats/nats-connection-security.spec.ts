@@ -13,6 +13,7 @@ import { startNats, stopAll, tempDir } from '../../../../test/support/processes'
 import { createLogger } from '../logging/logger';
 import { StartupError } from '../process/startup-error';
 import { connectNats, type NatsProblemKind } from './nats-connection';
+import { createNatsRoutingSource } from './nats-routing-source';
 import { readNatsCredentials, type NatsCredentialOptions } from './nats-credentials';
 
 const NONE: NatsCredentialOptions = {
@@ -156,6 +157,29 @@ describe('connectNats with credentials', () => {
     await eventually(() => log.records.some((r) => r.level === 30 && r.msg.startsWith('reconnected to NATS')), 10_000);
     await nc.flush();
   }, 30_000);
+
+  it('a user missing a permission: one ERROR naming the subject however often it is retried, counted every time', async () => {
+    // This edge user may not create the consumer of a watch.
+    const nats = await startConfiguredNats({
+      config: `authorization { users: [ { user: cdn-edge, password: "${PASSWORD}", permissions: { publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_cdn_routing", "$KV.cdn_routing.>", "$JS.API.STREAM.CREATE.KV_cdn_routing"] }, subscribe: { allow: ["_INBOX.>"] } } } ] }`,
+    });
+    const log = recordingLogger();
+    const problems: NatsProblemKind[] = [];
+    const credentials = readNatsCredentials({ ...NONE, natsUser: 'cdn-edge', natsPassword: PASSWORD });
+    const nc = await connected(connectNats({ servers: nats.url, name: 't', logger: log.logger, credentials, onProblem: (k) => problems.push(k) }));
+    const source = createNatsRoutingSource({ nc, logger: log.logger });
+    void source.start(() => undefined);
+    try {
+      await eventually(() => problems.filter((k) => k === 'permission').length >= 3, 10_000);
+      const refused = log.records.filter((r) => r.level === 50).map((r) => r.msg);
+      expect(refused).toEqual([
+        'NATS refused to let this user publish $JS.API.CONSUMER.CREATE.KV_cdn_routing.oc_*.$KV.cdn_routing.> (Permissions Violation for Publish to "$JS.API.CONSUMER.CREATE.KV_cdn_routing.oc_*.$KV.cdn_routing.>"); allow it in the user\'s permissions on the server (see the README\'s NATS permissions example)',
+      ]);
+      expect(log.records.filter((r) => r.level === 40 && r.msg.startsWith('cannot watch routing bucket'))).toHaveLength(1);
+    } finally {
+      await source.close();
+    }
+  }, 20_000);
 
   it('waits for a server that cannot be reached (WARNING), rather than refusing it', async () => {
     const log = recordingLogger();

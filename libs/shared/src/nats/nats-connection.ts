@@ -5,6 +5,7 @@ import { RepeatLimiter } from '../logging/repeat-limiter';
 import { StartupError } from '../process/startup-error';
 import { explainNatsFailure, type NatsFailureKind } from './nats-connect-failure';
 import { NO_NATS_CREDENTIALS, type NatsCredentials } from './nats-credentials';
+import { stableNatsMessage } from './stable-message';
 
 /** Pause between reconnect attempts: short enough that a restarted server is found within a second or two. */
 const RECONNECT_WAIT_MS = 500;
@@ -97,7 +98,8 @@ async function followStatus(
   context: { where: string; servers: readonly string[]; credentials: NatsCredentials; onProblem: (kind: NatsProblemKind) => void },
 ): Promise<void> {
   const repeats = new RepeatLimiter(REPEAT_LOG_MS);
-  const once = (line: string, log: (line: string) => void) => {
+  const once = (text: string, log: (line: string) => void) => {
+    const line = stableNatsMessage(text);
     const held = repeats.pass(line);
     if (held !== undefined) log(held > 0 ? `${line} (${held} more since the last line)` : line);
   };

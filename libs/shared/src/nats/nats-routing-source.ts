@@ -3,12 +3,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { RoutingSource, RoutingSourceHooks } from '../routing/routing-bus';
 import type { RoutingTable } from '../routing/routing-table';
+import { RepeatLimiter } from '../logging/repeat-limiter';
+import { stableNatsMessage } from './stable-message';
 import { ROUTING_BUCKET } from './nats-names';
 import { openRoutingBucket, withTimeout } from './nats-routing-bucket';
 import { RoutingEntries, sameTable } from './nats-routing-entries';
 
 /** Wait before watching again after the bucket could not be read (JetStream is often not ready right after a server restart). */
 const REWATCH_DELAY_MS = 1_000;
+/** The same reason not to watch (a missing permission, a bucket not created yet) is logged again at most this often. */
+const REPEAT_LOG_MS = 30_000;
 
 type Stoppable = { stop(): void };
 
@@ -28,6 +32,7 @@ class NatsRoutingSource implements RoutingSource {
   private hooks: RoutingSourceHooks = {};
   /** The revision of each key's last rejected entry: a re-read after a reconnect does not report it again. */
   private readonly rejected = new Map<string, number>();
+  private readonly watchFailures = new RepeatLimiter(REPEAT_LOG_MS);
   private firstDelivered: (() => void) | undefined;
   /** Each watch has a generation; a superseded watch's entries are ignored. */
   private generation = 0;
@@ -112,7 +117,7 @@ class NatsRoutingSource implements RoutingSource {
         })
         .catch((err: unknown) => {
           if (initialized || generation !== this.generation) return;
-          this.logger.warn({ err, bucket: this.bucket }, `cannot read the status of routing bucket ${this.bucket}: ${(err as Error).message}; retrying`);
+          this.warnOnce(err, `cannot read the status of routing bucket ${this.bucket}`);
           this.scheduleRewatch();
         });
       for await (const entry of watcher) {
@@ -123,10 +128,17 @@ class NatsRoutingSource implements RoutingSource {
       }
     } catch (err) {
       if (generation !== this.generation) return;
-      this.logger.warn({ err, bucket: this.bucket }, `cannot watch routing bucket ${this.bucket}: ${(err as Error).message}; retrying`);
+      this.warnOnce(err, `cannot watch routing bucket ${this.bucket}`);
     }
     // The watch ended without being superseded (the client gave up on its consumer): start over shortly.
     if (generation === this.generation) this.scheduleRewatch();
+  }
+
+  /** A watch retried every second for a reason that lasts (a missing permission) is one line per 30 s. */
+  private warnOnce(err: unknown, what: string): void {
+    const line = `${what}: ${stableNatsMessage((err as Error).message)}; retrying`;
+    const held = this.watchFailures.pass(line);
+    if (held !== undefined) this.logger.warn({ err, bucket: this.bucket }, held > 0 ? `${line} (${held} more failures since the last line)` : line);
   }
 
   private scheduleRewatch(): void {
@@ -161,6 +173,8 @@ class NatsRoutingSource implements RoutingSource {
   }
 
   private deliver(table: RoutingTable): void {
+    // The bucket could be read: a later failure is news again.
+    this.watchFailures.reset();
     if (sameTable(this.last, table)) return;
     const first = this.last === undefined;
     this.last = table;
