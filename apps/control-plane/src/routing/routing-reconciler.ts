@@ -26,6 +26,7 @@ export class RoutingReconciler {
   private fullPass: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
+  private stopped = false;
   private readonly corrections: Counter<'action'>;
 
   constructor(
@@ -44,7 +45,7 @@ export class RoutingReconciler {
 
   /** Told of every entry the control plane's reader sees in the bucket; cheap for its own entries. */
   notice(entry: SeenRoutingEntry): void {
-    if (this.store.wrote(entry)) return;
+    if (this.stopped || this.store.wrote(entry)) return;
     this.suspects.add(entry.key);
     this.checkSoon();
   }
@@ -56,6 +57,7 @@ export class RoutingReconciler {
 
   /** Stops the periodic pass and waits for checks in flight, so nothing is written after the connection closes. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await Promise.all([this.checking, this.fullPass]);
   }
