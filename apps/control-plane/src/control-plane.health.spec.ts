@@ -106,6 +106,8 @@ describe('routing publishing', () => {
       deleteNode: (id) => (down ? Promise.reject(new Error('nats down')) : bus.store.deleteNode(id)),
       putSettings: (s) => (down ? Promise.reject(new Error('nats down')) : bus.store.putSettings(s)),
       replaceAll: (n, s) => (down ? Promise.reject(new Error('nats down')) : bus.store.replaceAll(n, s)),
+      wrote: () => true,
+      reconcile: async () => [],
       close: async () => undefined,
     };
     const cp = await start({ bus, store: flaky, config: { healthInterval: 1 } });

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
+import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NatsCredentials, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
@@ -17,6 +17,7 @@ import { LoadBroadcaster } from './loads/load-broadcaster';
 import { NodeRegistry } from './nodes/node-registry';
 import { RoutingPublisher } from './routing/routing-publisher';
 import { AdminGate } from './security/admin-gate';
+import { RoutingReconciler } from './routing/routing-reconciler';
 import { NodeStateStore } from './state/node-state-store';
 import { InProcessBusServer } from './transport/in-process-bus.server';
 import { ResilientNatsServer } from './transport/resilient-nats.server';
@@ -40,8 +41,8 @@ export interface ControlPlaneOptions {
   store: RoutingStore;
   /** A reader of the same routing state: its latest revision is what edges' lag is measured against. */
   source: RoutingSource;
-  /** Where edge events come from. */
-  transport: { kind: 'nats'; servers: string } | { kind: 'in-process'; bus: InProcessBus };
+  /** Where edge events come from (on NATS, with the same identity and TLS as the caller's own connection). */
+  transport: { kind: 'nats'; servers: string; credentials?: NatsCredentials } | { kind: 'in-process'; bus: InProcessBus };
   /** Where live node loads are broadcast every second (bus.nodeLoads in-process, createNatsNodeLoadBus on NATS). Closed by the caller. */
   nodeLoads: NodeLoadBus;
   /** Whether this replica probes nodes; by default it always does (one control plane). */
@@ -54,6 +55,8 @@ export interface ControlPlaneOptions {
   registry?: Registry;
   /** Clock in ms, for tests. */
   now?: () => number;
+  /** Tests only: how often the whole routing store is reconciled (ms); 30 s by default. */
+  reconcileIntervalMs?: number;
 }
 
 /**
@@ -76,6 +79,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       cacheCommands: options.cacheCommands,
       clock: options.now ?? Date.now,
       registry: options.registry ?? new Registry(),
+      reconcileIntervalMs: options.reconcileIntervalMs,
     }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody, once AdminGate has checked that they are sent as JSON.
@@ -93,9 +97,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await app.init();
     routes.learn(express.router.stack);
 
-    // Our own reader of the routing state, unless the caller already started it.
+    // Our own reader of the routing state, unless the caller already started it. Every entry it sees is checked
+    // against what we wrote: the control plane treats the store as its own.
+    const reconciler = app.get(RoutingReconciler);
     if (source.current() === undefined) {
-      source.start(() => undefined).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
+      source.start(() => undefined, { onEntry: (entry) => reconciler.notice(entry) }).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
     }
 
     const health = app.get(HealthService);
@@ -105,6 +111,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await health.checkNodes();
     await publisher.publishAll(registry.routeNodes());
     health.start();
+    reconciler.start();
     app.get(LoadBroadcaster).start();
   } catch (err) {
     await app.close().catch(() => undefined);
@@ -115,6 +122,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const health = app.get(HealthService);
   const loads = app.get(LoadBroadcaster);
   const alerts = app.get(AlertsService);
+  const reconciler = app.get(RoutingReconciler);
   let closing: Promise<void> | undefined;
   return {
     handler: app.getHttpAdapter().getInstance(),
@@ -123,6 +131,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       (closing ??= (async () => {
         health.stop();
         loads.stop();
+        await reconciler.stop();
         await health.idle();
         await alerts.onModuleDestroy();
         await state.flush();
@@ -132,5 +141,5 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 }
 
 function eventServer(transport: ControlPlaneOptions['transport'], logger: Logger) {
-  return transport.kind === 'nats' ? new ResilientNatsServer(transport.servers, logger) : new InProcessBusServer(transport.bus);
+  return transport.kind === 'nats' ? new ResilientNatsServer(transport.servers, logger, transport.credentials) : new InProcessBusServer(transport.bus);
 }

@@ -4,6 +4,7 @@
  */
 import {
   CdnConfig,
+  checkOptionsOrExit,
   connectNats,
   createHardenedServer,
   createNatsCacheCommandBus,
@@ -18,12 +19,15 @@ import {
   listenerMetrics,
   loadConfigOrExit,
   Logger,
+  NatsCredentials,
   openAdminApiWarning,
   programInfo,
+  readNatsCredentials,
   StartupGate,
 } from '@cdn/shared';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createControlPlane } from './control-plane';
+import { countNatsProblems } from './transport/nats-problems';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -35,16 +39,18 @@ async function main(): Promise<void> {
     process.stderr.write(`${info.name}: error: --nats-url is required (or CDN_NATS_URL), e.g. --nats-url nats://127.0.0.1:4222\nTry '${info.name} --help'.\n`);
     process.exit(2);
   }
+  // Secret files and certificates are read once, now; options that do not fit together are a usage error.
+  const credentials = checkOptionsOrExit(info, () => readNatsCredentials(config));
   let logger: Logger | undefined;
   try {
     logger = createProgramLogger('control-plane', config);
-    await run({ ...config, natsUrl: config.natsUrl }, logger, info.name);
+    await run({ ...config, natsUrl: config.natsUrl }, credentials, logger, info.name);
   } catch (err) {
     await exitOnStartupFailure(info.name, err, logger);
   }
 }
 
-async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, program: string): Promise<void> {
+async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCredentials, logger: Logger, program: string): Promise<void> {
   // The port is taken first: a port in use stops the start before anything touches saved state.
   const gate = new StartupGate();
   const registry = new Registry();
@@ -52,12 +58,13 @@ async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, prog
   await listen(server, config.host, config.port);
 
   collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
-  const nc = await connectNats({ servers: config.natsUrl, name: program, logger });
+  // A NATS that refuses our credentials or certificate stops the start: nothing we publish would reach an edge.
+  const nc = await connectNats({ servers: config.natsUrl, name: program, logger, credentials, whenRefused: 'fail', onProblem: countNatsProblems(registry) });
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
-  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl } });
+  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl, credentials } });
   gate.open(cp.handler);
   logger.info(`Control plane listening on http://${config.host}:${config.port}`);
   const warning = openAdminApiWarning(config, config, '--host 127.0.0.1, or an address only your operators and nodes can reach');

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -16,6 +16,7 @@ import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
 import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
+import { readRedisTlsCa } from './cache/store/redis-tls';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
@@ -79,8 +80,15 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const metrics = createEdgeMetrics(registry, memory);
+  // Read now, so that a CA file that is no certificate stops the start with a line naming the flag.
+  const redisTlsCa = readRedisTlsCa(config);
   const shared = config.cacheRedisUrl
-    ? createSharedTier({ url: config.cacheRedisUrl, logger, onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }) })
+    ? createSharedTier({
+        url: config.cacheRedisUrl,
+        tlsCa: redisTlsCa,
+        logger,
+        onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }),
+      })
     : undefined;
   const cache = createTieredCache({ memory, shared, now });
   const storeOptions = { defaultTtl: config.cacheTime, staleIfErrorDefault: config.staleIfError, storeSetCookie: config.cacheSetCookie };
@@ -161,12 +169,22 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   // With an admin listener, metrics (which name every node) are not served to clients.
   const clientStatus = createStatusEndpoints({ registry, revision, metrics: config.adminPort === undefined });
   const adminStatus = createStatusEndpoints({ registry, revision, metrics: true });
+  /** Nodes left out of the table for their URL, by "id url": each is reported once, not on every table. */
+  const unusable = new Set<string>();
+
+  function onUnusable(node: RouteNode, reason: string): void {
+    const key = `${node.id} ${node.url}`;
+    if (unusable.has(key)) return;
+    unusable.add(key);
+    metrics.routingRejected.inc({ stage: 'url' });
+    logger.error(`Not routing to node ${node.id}: ${reason}; the other nodes of the table are served`);
+  }
 
   function applyTable(table: RoutingTable): void {
     if (closed) return;
     let next: RoutingState;
     try {
-      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting });
+      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting }, onUnusable);
     } catch (err) {
       logger.error({ err }, `Rejected routing revision ${table.revision}; keeping revision ${routing?.table.revision ?? 'none'}`);
       return;
@@ -175,7 +193,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     routing = next;
     loads.follow(table);
     health.retain(new Set(next.targets.keys()));
-    logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
+    logger.info(`Applied routing revision ${table.revision}: ${next.table.nodes.length} nodes, ${next.activeCount} active`);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
     if (previous === undefined || previous.cacheOn !== next.cacheOn) switchCache(next);
@@ -242,7 +260,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     async start() {
       reporter.start();
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
-      source.start(applyTable).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
+      // Entries that fail the routing schema are left out by the source, which logs each once; they are counted here.
+      source.start(applyTable, { onRejected: () => metrics.routingRejected.inc({ stage: 'schema' }) }).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
       logger.info(
         `Memory cache of ${config.cacheMaxBytes} bytes, objects up to ${config.cacheMaxObject} bytes; each entry counts its body, ` +

@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   CacheCommand,
   CdnConfig,
+  checkOptionsOrExit,
   connectNats,
   createHardenedServer,
   createNatsCacheCommandBus,
@@ -21,10 +22,13 @@ import {
   listenerMetrics,
   loadConfigOrExit,
   Logger,
+  NatsCredentials,
   NodeLoads,
   programInfo,
+  readNatsCredentials,
 } from '@cdn/shared';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
+import { countNatsProblems } from './bus/nats-problems';
 import { createEdgeProxy } from './edge-proxy';
 
 /** In-flight downloads get this long to finish on shutdown before their connections are cut. */
@@ -39,16 +43,18 @@ async function main(): Promise<void> {
     process.stderr.write(`${info.name}: error: --nats-url is required for the standalone edge (e.g. --nats-url nats://127.0.0.1:4222; or set CDN_NATS_URL)\nTry '${info.name} --help'.\n`);
     process.exit(2);
   }
+  // Secret files and certificates are read once, now; options that do not fit together are a usage error.
+  const credentials = checkOptionsOrExit(info, () => readNatsCredentials(config));
   let logger: Logger | undefined;
   try {
     logger = createProgramLogger('edge-proxy', config);
-    await run(config, config.natsUrl, logger);
+    await run(config, config.natsUrl, credentials, logger);
   } catch (err) {
     await exitOnStartupFailure(info.name, err, logger);
   }
 }
 
-async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<void> {
+async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredentials, logger: Logger): Promise<void> {
   const edgeId = config.edgeId ?? `${os.hostname()}-${process.pid}`;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -73,8 +79,9 @@ async function run(config: CdnConfig, natsUrl: string, logger: Logger): Promise<
 
   let nc: NatsConnection | undefined;
   let stopping = false;
-  // connectNats retries forever; until it succeeds /cdn answers not_ready and /readyz says so.
-  connectNats({ servers: natsUrl, name: `cdn-edge-${edgeId}`, logger })
+  // connectNats retries forever, also when NATS refuses our credentials or certificate (logged at ERROR and
+  // counted): an edge keeps serving its last table, and until the first one /cdn answers not_ready and /readyz says so.
+  connectNats({ servers: natsUrl, name: `cdn-edge-${edgeId}`, logger, credentials, whenRefused: 'retry', onProblem: countNatsProblems(registry) })
     .then(async (connection) => {
       if (stopping) return void (await connection.close());
       nc = connection;

@@ -1,4 +1,4 @@
-export { parseConfig, loadConfigOrExit, ConfigError } from './config/parse-config';
+export { parseConfig, loadConfigOrExit, checkOptionsOrExit, ConfigError } from './config/parse-config';
 export type { ProgramInfo } from './config/parse-config';
 export { OPTION_SPECS, LOG_LEVELS, LOG_FORMATS } from './config/options';
 export { SECRET_TOKEN_PATTERN } from './config/option-parsers';
@@ -58,7 +58,21 @@ export {
 export type { NodeStatus, RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
 export { EDGE_EVENTS, edgeReportSchema } from './routing/routing-bus';
 export { describeIssues } from './routing/describe-issues';
-export type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, EdgeNodeStats, EdgeReport, RoutingSource, RoutingStore } from './routing/routing-bus';
+export type {
+  EdgeEventMap,
+  EdgeEventName,
+  EdgeEventPublisher,
+  EdgeNodeStats,
+  EdgeReport,
+  PublishResult,
+  RefusedNode,
+  RejectedRoutingEntry,
+  RoutingCorrection,
+  RoutingSource,
+  RoutingSourceHooks,
+  RoutingStore,
+  SeenRoutingEntry,
+} from './routing/routing-bus';
 export { InProcessBroadcast } from './routing/broadcast';
 export type { Broadcast } from './routing/broadcast';
 export { NODE_LOADS_SUBJECT, nodeLoadsSchema } from './routing/node-loads';
@@ -70,6 +84,10 @@ export { createBalancer, geoOrder, LB_STRATEGIES, SAME_PLACE_KM } from './routin
 export type { Balancer, BalancerOptions, LbStrategy, LoadOf, PickRequest } from './routing/strategies';
 export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
 export { connectNats } from './nats/nats-connection';
+export type { ConnectNatsOptions, NatsProblemKind } from './nats/nats-connection';
+export { NO_NATS_CREDENTIALS, readNatsCredentials } from './nats/nats-credentials';
+export type { NatsCredentialOptions, NatsCredentials } from './nats/nats-credentials';
+export { redactUrl } from './logging/redact-url';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';
 export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';

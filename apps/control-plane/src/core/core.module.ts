@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { CdnConfig, Logger, NodeLoadBus, RoutingSource, RoutingStore } from '@cdn/shared';
 import { ALERT_DELIVERY, AlertDeliveryOverride } from '../alerts/alerts.constants';
 import { PROBE_LEADERSHIP, ProbeLeadership, SOLE_PROBE_LEADER } from '../health/health.constants';
+import { DEFAULT_RECONCILE_INTERVAL_MS, ROUTING_RECONCILE_INTERVAL } from '../routing/routing.constants';
 import type { Registry } from 'prom-client';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE } from './core.constants';
 
@@ -17,6 +18,8 @@ export interface CoreDependencies {
   probeLeadership?: ProbeLeadership;
   /** Tests shorten the alert back-off; defaults to real HTTP and timers. */
   alertDelivery?: AlertDeliveryOverride;
+  /** How often the whole routing store is reconciled (ms); 30 s by default. */
+  reconcileIntervalMs?: number;
 }
 
 /** Makes the control plane's outside dependencies injectable everywhere. */
@@ -34,6 +37,7 @@ export class CoreModule {
       { provide: NODE_LOAD_BUS, useValue: deps.nodeLoads },
       { provide: PROBE_LEADERSHIP, useValue: deps.probeLeadership ?? SOLE_PROBE_LEADER },
       { provide: ALERT_DELIVERY, useValue: deps.alertDelivery ?? {} },
+      { provide: ROUTING_RECONCILE_INTERVAL, useValue: deps.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

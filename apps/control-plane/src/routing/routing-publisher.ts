@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CdnConfig, Logger, RouteNode, RoutingSettings, RoutingStore } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY, ROUTING_STORE } from '../core/core.constants';
+import { RefusedNodes } from './refused-nodes';
 
 type PublishKind = 'full' | 'node' | 'delete' | 'settings';
 
@@ -10,6 +11,9 @@ type PublishKind = 'full' | 'node' | 'delete' | 'settings';
  * publish succeeds, and after any failed write (NATS down), the store is "dirty": single-node writes
  * are skipped and `republishIfDirty` (called every health tick) replaces the whole state instead,
  * so no change is lost however many writes failed in between.
+ *
+ * Publishing goes entry by entry: a node that fails the routing schema is left out (withdrawn from edges),
+ * logged and counted once, and never holds back the others or readiness.
  */
 @Injectable()
 export class RoutingPublisher {
@@ -21,6 +25,7 @@ export class RoutingPublisher {
   private missed = false;
   private fullPublishInFlight: Promise<boolean> | undefined;
   private readonly publishes: Counter<'kind' | 'result'>;
+  private readonly refused: RefusedNodes;
 
   constructor(
     @Inject(CDN_CONFIG) config: CdnConfig,
@@ -29,9 +34,10 @@ export class RoutingPublisher {
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.cacheEnabled = config.cacheEnabled;
+    this.refused = new RefusedNodes(logger, registry);
     this.publishes = new Counter({
       name: 'cdn_cp_routing_publishes_total',
-      help: 'Writes of routing state to the routing store, by kind (full, node, delete, settings) and result',
+      help: 'Writes of routing state to the routing store, by kind (full, node, delete, settings) and result (ok, error, refused: the node fails the routing schema and was withdrawn)',
       labelNames: ['kind', 'result'],
       registers: [registry],
     });
@@ -67,10 +73,15 @@ export class RoutingPublisher {
   }
 
   async publishNode(node: RouteNode): Promise<void> {
-    await this.write('node', () => this.store.putNode(node));
+    await this.write('node', async () => {
+      const { refused } = await this.store.putNode(node);
+      this.refused.note([node.id], refused);
+      return refused.length > 0 ? 'refused' : 'ok';
+    });
   }
 
   async removeNode(id: string): Promise<void> {
+    this.refused.forget(id);
     await this.write('delete', () => this.store.deleteNode(id));
   }
 
@@ -84,8 +95,13 @@ export class RoutingPublisher {
 
   private async replaceAll(nodes: readonly RouteNode[]): Promise<boolean> {
     this.missed = false;
+    let published: number;
     try {
-      await this.store.replaceAll(nodes, this.settings());
+      const { refused } = await this.store.replaceAll(nodes, this.settings());
+      published = nodes.length - refused.length;
+      const ids = new Set(nodes.map((n) => n.id));
+      this.refused.keepOnly(ids);
+      this.refused.note(ids, refused);
     } catch (err) {
       this.onFailure('full', err);
       return false;
@@ -95,22 +111,22 @@ export class RoutingPublisher {
     this.published = true;
     if (this.failing) {
       this.failing = false;
-      this.logger.info(`Routing store reachable again: published ${nodes.length} node(s)`);
+      this.logger.info(`Routing store reachable again: published ${published} node(s)`);
     } else {
-      this.logger.debug(`Published the routing table: ${nodes.length} node(s), cache ${this.cacheEnabled ? 'enabled' : 'disabled'}`);
+      this.logger.debug(`Published the routing table: ${published} node(s), cache ${this.cacheEnabled ? 'enabled' : 'disabled'}`);
     }
     return true;
   }
 
-  private async write(kind: PublishKind, write: () => Promise<void>): Promise<void> {
+  /** `write` may say its entry was refused by the routing schema (and so withdrawn) rather than published. */
+  private async write(kind: PublishKind, write: () => Promise<'ok' | 'refused' | void>): Promise<void> {
     // While dirty, the next full publish carries this change too.
     if (this.dirty) {
       this.missed = true;
       return;
     }
     try {
-      await write();
-      this.publishes.inc({ kind, result: 'ok' });
+      this.publishes.inc({ kind, result: (await write()) ?? 'ok' });
     } catch (err) {
       this.onFailure(kind, err);
     }

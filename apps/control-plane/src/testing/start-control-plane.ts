@@ -58,6 +58,7 @@ export async function startControlPlane(
     config?: Partial<CdnConfig>;
     bus?: InProcessBus;
     store?: RoutingStore;
+    reconcileIntervalMs?: number;
     clock?: TestClock;
     probeLeadership?: ProbeLeadership;
     alertDelivery?: AlertDeliveryOverride;
@@ -88,6 +89,7 @@ export async function startControlPlane(
     alertDelivery: options.alertDelivery,
     registry,
     now: clock.now,
+    reconcileIntervalMs: options.reconcileIntervalMs,
   });
   const server = http.createServer(cp.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 import { ServerNats, type NatsStatus } from '@nestjs/microservices';
-import type { Logger } from '@cdn/shared';
+import { NO_NATS_CREDENTIALS, redactUrl, type Logger, type NatsCredentials } from '@cdn/shared';
 
 const FIRST_CONNECT_RETRY_MS = 2_000;
 
@@ -12,18 +12,25 @@ const FIRST_CONNECT_RETRY_MS = 2_000;
 export class ResilientNatsServer extends ServerNats {
   private closed = false;
   private wake: (() => void) | undefined;
+  /** --nats-url as it may be logged. */
+  private readonly where: string;
 
   constructor(
     servers: string,
     private readonly log: Logger,
+    credentials: NatsCredentials = NO_NATS_CREDENTIALS,
   ) {
     super({
       servers: servers.split(',').map((s) => s.trim()),
       name: 'cdn-control-plane-events',
+      ...credentials.connectOptions,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
       waitOnFirstConnect: false,
+      // As connectNats: a server whose users were fixed must be reached again without a restart.
+      ignoreAuthErrorAbort: true,
     });
+    this.where = redactUrl(servers);
   }
 
   override async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -46,7 +53,8 @@ export class ResilientNatsServer extends ServerNats {
         return client;
       } catch (err) {
         if (this.closed) throw err;
-        if (attempt === 0) this.log.warn({ err }, `NATS unreachable; retrying every ${FIRST_CONNECT_RETRY_MS / 1000} s (edge reports are not received meanwhile)`);
+        // The main connection got through with the same identity, so this is nearly always a NATS still starting.
+        if (attempt === 0) this.log.warn({ err }, `Cannot connect to NATS at ${this.where} for edge reports (${(err as Error).message}); retrying every ${FIRST_CONNECT_RETRY_MS / 1000} s (edge reports are not received meanwhile)`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, FIRST_CONNECT_RETRY_MS);
           this.wake = () => {

@@ -1,4 +1,4 @@
-import type { Broadcast, EdgeEventPublisher, RoutingSource, RoutingTable } from '@cdn/shared';
+import type { Broadcast, EdgeEventPublisher, RoutingSource, RoutingSourceHooks, RoutingTable } from '@cdn/shared';
 
 /**
  * A routing source that exists before its transport does: the standalone edge listens first and connects
@@ -11,11 +11,13 @@ export interface LateBoundSource extends RoutingSource {
 export function createLateBoundSource(): LateBoundSource {
   let real: RoutingSource | undefined;
   let onTable: ((table: RoutingTable) => void) | undefined;
+  let hooks: RoutingSourceHooks | undefined;
   let closed = false;
   return {
-    async start(listener) {
+    async start(listener, sourceHooks) {
       onTable = listener;
-      if (real) await real.start(listener);
+      hooks = sourceHooks;
+      if (real) await real.start(listener, hooks);
     },
     current: () => real?.current(),
     async attach(source) {
@@ -24,7 +26,7 @@ export function createLateBoundSource(): LateBoundSource {
         return;
       }
       real = source;
-      if (onTable) await source.start(onTable);
+      if (onTable) await source.start(onTable, hooks);
     },
     async close() {
       closed = true;

@@ -7,6 +7,7 @@ export interface EdgeMetrics {
   upstreamErrors: Counter<'node' | 'code'>;
   routingRevision: Gauge;
   tablesApplied: Counter;
+  routingRejected: Counter<'stage'>;
   cacheStores: Counter;
   cacheClears: Counter;
   cacheLookups: Counter<'tier' | 'result'>;
@@ -48,6 +49,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers }),
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
+    routingRejected: counter(
+      'routing_rejected_entries_total',
+      'Routing entries ignored, once per key and revision: by the routing schema (stage="schema") or because this edge cannot reach the node by its URL (stage="url")',
+      ['stage'],
+    ),
     cacheStores: counter('cache_stores_total', 'Answers stored in the cache'),
     cacheClears: counter('cache_clears_total', 'Times the memory cache was emptied because it was switched off'),
     cacheLookups: counter('cache_lookups_total', 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', ['tier', 'result']),
@@ -59,7 +65,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     invalidations: counter('cache_invalidations_total', 'Invalidations after unsafe requests, by source (local, remote)', ['source']),
     purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),
     warmFetches: counter('cache_warm_fetches_total', 'Cache-warming fetches, by result', ['result']),
-    sharedTierFailures: counter('cache_shared_failures_total', 'Shared (Redis) cache operations that failed or timed out', ['kind', 'operation']),
+    sharedTierFailures: counter(
+      'cache_shared_failures_total',
+      'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate)',
+      ['kind', 'operation'],
+    ),
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),

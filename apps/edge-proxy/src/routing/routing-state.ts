@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type https from 'node:https';
-import { Balancer, createBalancer, LbStrategy, RouteNode, RoutingTable } from '@cdn/shared';
+import { Balancer, buildRoutingTable, createBalancer, LbStrategy, RouteNode, RoutingTable } from '@cdn/shared';
 
 /** How to reach one node, built once per table so a forwarded request allocates no options. */
 export interface NodeTarget {
@@ -33,19 +33,35 @@ export interface RoutingChoices {
   panic: boolean;
 }
 
-/** Throws when the table cannot be served (a URL that does not parse); the caller keeps the last good state. */
-export function buildRoutingState(table: RoutingTable, agents: Agents, choices: RoutingChoices): RoutingState {
+/**
+ * The state that serves `table`, node by node: a node this edge cannot reach by its URL is left out (and told to
+ * `onUnusable`) and the others are served, so one bad entry never holds back the table.
+ */
+export function buildRoutingState(table: RoutingTable, agents: Agents, choices: RoutingChoices, onUnusable: (node: RouteNode, reason: string) => void = () => undefined): RoutingState {
   const targets = new Map<string, NodeTarget>();
+  const usable: RouteNode[] = [];
   let activeCount = 0;
   for (const node of table.nodes) {
-    const target = new URL(node.url);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`node ${node.id} has a non-HTTP URL ${node.url}`);
+    let target: URL;
+    try {
+      target = new URL(node.url);
+    } catch {
+      onUnusable(node, 'its URL does not parse');
+      continue;
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      onUnusable(node, `its URL is not http or https (${target.protocol})`);
+      continue;
+    }
+    usable.push(node);
     targets.set(node.id, { node, proxyOptions: { target, agent: target.protocol === 'https:' ? agents.https : agents.http } });
     if (node.status === 'active') activeCount += 1;
   }
+  // The balancer sees only the nodes it may pick.
+  const served = usable.length === table.nodes.length ? table : buildRoutingTable(table.revision, usable, table.settings);
   return {
-    table,
-    balancer: createBalancer(table, choices.strategy, { panic: choices.panic }),
+    table: served,
+    balancer: createBalancer(served, choices.strategy, { panic: choices.panic }),
     targets,
     activeCount,
     cacheOn: choices.edgeCacheEnabled && table.settings.cacheEnabled,

@@ -1,6 +1,7 @@
 /** Parsers for command-line and environment values; each throws a message that names what it accepts. */
 import fs from 'node:fs';
 import net from 'node:net';
+import { redactUrl } from '../logging/redact-url';
 
 export class InvalidValueError extends Error {}
 
@@ -47,10 +48,10 @@ export function natsUrl(raw: string, name: string): string {
     try {
       url = new URL(part.trim());
     } catch {
-      throw new InvalidValueError(`${name} must be a nats:// URL (comma-separated for a cluster), got "${raw}"`);
+      throw new InvalidValueError(`${name} must be a nats:// URL (comma-separated for a cluster), got "${redactUrl(raw)}"`);
     }
     if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol)) {
-      throw new InvalidValueError(`${name} must be a nats:// URL (comma-separated for a cluster), got "${raw}"`);
+      throw new InvalidValueError(`${name} must be a nats:// URL (comma-separated for a cluster), got "${redactUrl(raw)}"`);
     }
   }
   return raw;
@@ -88,7 +89,8 @@ function urlWithScheme(protocols: readonly string[], what: string) {
     } catch {
       url = undefined;
     }
-    if (!url || !protocols.includes(url.protocol)) throw new InvalidValueError(`${name} must be ${what}, got "${raw}"`);
+    // The value may carry a password (redis://:secret@host): the message shows it redacted.
+    if (!url || !protocols.includes(url.protocol)) throw new InvalidValueError(`${name} must be ${what}, got "${redactUrl(raw)}"`);
     return raw;
   };
 }

@@ -62,6 +62,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig(info, [], env)).toThrow(message);
   });
 
+  it('never echoes the password of a URL it rejects', () => {
+    const urls = { ...info, options: ['cacheRedisUrl', 'natsUrl'] as const };
+    expect(() => parseConfig(urls, ['--cache-redis-url', 'http://:s3cret@cache:6379'], {})).toThrow('--cache-redis-url must be a redis:// or rediss:// URL, got "http://:***@cache:6379"');
+    expect(() => parseConfig(urls, [], { CDN_NATS_URL: 'http://edge:s3cret@nats:4222' })).toThrow('CDN_NATS_URL must be a nats:// URL (comma-separated for a cluster), got "http://edge:***@nats:4222"');
+    expect(() => parseConfig(urls, ['--cache-redis-url', 'rediss//:s3cret@cache:6379'], {})).toThrow('got "***@cache:6379"');
+  });
+
   it('collects a repeatable flag, or a comma-separated variable', () => {
     const hooks = { ...info, options: ['alertWebhooks', 'panicRouting', 'lbStrategy', 'cacheMaxBytes'] as const };
     expect(parseConfig(hooks, ['--alert-webhook', 'http://a/x', '--alert-webhook', 'https://b/y'], {}).alertWebhooks).toEqual(['http://a/x', 'https://b/y']);

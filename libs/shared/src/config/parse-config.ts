@@ -24,6 +24,14 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
 
+  // Commander prefixes a rejected value with "option '--x' argument '<value>' is invalid.": the value may be a
+  // secret (a password, a token, a URL with credentials), so the message is ours alone, which names the flag.
+  let rejected: string | undefined;
+  const reject = (err: unknown): never => {
+    rejected = (err as Error).message;
+    throw new InvalidArgumentError(rejected);
+  };
+
   for (const key of info.options) {
     const spec = OPTION_SPECS[key];
     const shown = spec.default !== undefined && !spec.switch && !spec.repeatable;
@@ -36,7 +44,7 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
         try {
           return [...(previous ?? []), spec.parse!(raw, flag)];
         } catch (err) {
-          throw new InvalidArgumentError((err as Error).message);
+          return reject(err);
         }
       });
     } else {
@@ -45,7 +53,7 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
         try {
           return spec.parse!(raw, flag);
         } catch (err) {
-          throw new InvalidArgumentError((err as Error).message);
+          return reject(err);
         }
       });
     }
@@ -58,7 +66,7 @@ export function parseConfig(info: ProgramInfo, argv: readonly string[], env: Nod
       throw err;
     }
     if (err instanceof CommanderError) {
-      throw new ConfigError(err.message.replace(/^error: /, ''));
+      throw new ConfigError(err.code === 'commander.invalidArgument' && rejected ? rejected : err.message.replace(/^error: /, ''));
     }
     throw err;
   }
@@ -129,5 +137,16 @@ export function loadConfigOrExit(info: ProgramInfo, argv = process.argv.slice(2)
       process.exit(2);
     }
     throw err;
+  }
+}
+
+/** Runs a start-up check of options that must fit together (it throws ConfigError), reporting a misfit as a usage error: exit status 2. */
+export function checkOptionsOrExit<T>(info: ProgramInfo, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${info.name}: error: ${err.message}\nTry '${info.name} --help'.\n`);
+    process.exit(2);
   }
 }

@@ -37,7 +37,7 @@ describe('RoutingEntries', () => {
   ])('refuses %s and keeps the last good node', (_, entry) => {
     const entries = new RoutingEntries();
     entries.apply(put(nodeKey('a'), 1, node('a', 4)));
-    expect(entries.apply(entry)).toMatch(/invalid|does not match/);
+    expect(entries.apply(entry)).toMatch(/not JSON|invalid node: capacity|does not match/);
     expect(entries.table()).toEqual({ revision: 2, nodes: [node('a', 4)], settings: DEFAULT_ROUTING_SETTINGS });
   });
 

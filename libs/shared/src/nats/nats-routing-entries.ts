@@ -1,3 +1,4 @@
+import { describeIssues } from '../routing/describe-issues';
 import { buildRoutingTable, DEFAULT_ROUTING_SETTINGS, routeNodeSchema, routingSettingsSchema, type RouteNode, type RoutingSettings, type RoutingTable } from '../routing/routing-table';
 import { isNodeKey, nodeKey, SETTINGS_KEY } from './nats-names';
 
@@ -11,8 +12,8 @@ export interface RoutingEntry {
 }
 
 /**
- * The routing state rebuilt from bucket entries (pure: no I/O). Invalid values are refused and the last
- * good value of that key is kept. `revision` is the highest entry revision applied, delete markers and
+ * The routing state rebuilt from bucket entries (pure: no I/O), entry by entry: a value that fails the routing
+ * schema is refused on its own, the last good value of that key is kept, and every other entry still counts. `revision` is the highest entry revision applied, delete markers and
  * refused values included, so every reader of the same bucket state computes the same number.
  */
 export class RoutingEntries {
@@ -29,8 +30,10 @@ export class RoutingEntries {
         this.nodes.delete(entry.key);
         return undefined;
       }
-      const parsed = routeNodeSchema.safeParse(parseJson(entry.text()));
-      if (!parsed.success) return `invalid node: ${parsed.error.message}`;
+      const json = parseJson(entry.text());
+      if (json === undefined) return 'not JSON';
+      const parsed = routeNodeSchema.safeParse(json);
+      if (!parsed.success) return `invalid node: ${describeIssues(parsed.error)}`;
       if (nodeKey(parsed.data.id) !== entry.key) return `node id "${parsed.data.id}" does not match its key`;
       this.nodes.set(entry.key, parsed.data);
       return undefined;
@@ -40,8 +43,10 @@ export class RoutingEntries {
         this.settings = DEFAULT_ROUTING_SETTINGS;
         return undefined;
       }
-      const parsed = routingSettingsSchema.safeParse(parseJson(entry.text()));
-      if (!parsed.success) return `invalid settings: ${parsed.error.message}`;
+      const json = parseJson(entry.text());
+      if (json === undefined) return 'not JSON';
+      const parsed = routingSettingsSchema.safeParse(json);
+      if (!parsed.success) return `invalid settings: ${describeIssues(parsed.error)}`;
       this.settings = parsed.data;
     }
     return undefined;

@@ -22,13 +22,19 @@ describe('InProcessBus', () => {
     expect(source.current()).toBe(tables[2]);
   });
 
-  it('refuses a node that fails its checks and keeps the last good table', async () => {
+  it('leaves out (and withdraws) a node that fails its checks, and publishes the others', async () => {
     const bus = new InProcessBus();
     const source = bus.source();
     await source.start(() => undefined);
-    await expect(bus.store.putNode({ ...node, url: 'ftp://x' })).rejects.toThrow();
-    await expect(bus.store.replaceAll([node, { ...node, id: 'bad', capacity: -1 }], { cacheEnabled: true })).rejects.toThrow();
-    expect(source.current()!.revision).toBe(0);
+    await bus.store.putNode(node);
+    expect(await bus.store.putNode({ ...node, url: 'ftp://x' })).toEqual({ refused: [{ id: node.id, reason: expect.stringMatching(/^url: /) }] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(source.current()!.nodes).toEqual([]);
+    expect(await bus.store.replaceAll([node, { ...node, id: 'bad', capacity: -1 }], { cacheEnabled: true })).toEqual({
+      refused: [{ id: 'bad', reason: expect.stringMatching(/^capacity: /) }],
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(source.current()!.nodes.map((n) => n.id)).toEqual([node.id]);
   });
 
   it('hands edge events to the control plane side', async () => {

@@ -1,8 +1,9 @@
 import type { CacheCommand, CacheCommandBus } from '../cache/cache-commands';
 import { InProcessBroadcast } from './broadcast';
 import type { NodeLoadBus, NodeLoads } from './node-loads';
+import { publishableNodes } from './publishable-nodes';
 import type { EdgeEventMap, EdgeEventName, EdgeEventPublisher, RoutingSource, RoutingStore } from './routing-bus';
-import { buildRoutingTable, checkRouteNode, checkRoutingSettings, DEFAULT_ROUTING_SETTINGS, RouteNode, RoutingSettings, RoutingTable } from './routing-table';
+import { buildRoutingTable, checkRoutingSettings, DEFAULT_ROUTING_SETTINGS, RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
 type TableListener = (table: RoutingTable) => void;
 type EventListener = (event: EdgeEventName, data: unknown) => void;
@@ -19,17 +20,27 @@ export class InProcessBus {
   private readonly tableListeners = new Set<TableListener>();
   private readonly eventListeners = new Set<EventListener>();
 
+  /** As the NATS store: a node that fails the routing schema is left out (withdrawn) and reported; no one else writes here. */
   readonly store: RoutingStore = {
-    putNode: async (node) => this.commit(() => this.nodes.set(node.id, checkRouteNode(node))),
+    putNode: async (node) => {
+      const { nodes, refused } = publishableNodes([node]);
+      if (nodes.length === 1) this.commit(() => this.nodes.set(node.id, nodes[0]));
+      else if (this.nodes.has(node.id)) this.commit(() => this.nodes.delete(node.id));
+      return { refused };
+    },
     deleteNode: async (id) => this.commit(() => this.nodes.delete(id)),
     putSettings: async (settings) => this.commit(() => (this.settings = checkRoutingSettings(settings))),
-    replaceAll: async (nodes, settings) =>
+    replaceAll: async (nodes, settings) => {
+      const publishable = publishableNodes(nodes);
       this.commit(() => {
-        const checked = nodes.map(checkRouteNode);
         this.settings = checkRoutingSettings(settings);
         this.nodes.clear();
-        for (const node of checked) this.nodes.set(node.id, node);
-      }),
+        for (const node of publishable.nodes) this.nodes.set(node.id, node);
+      });
+      return { refused: publishable.refused };
+    },
+    wrote: () => true,
+    reconcile: async () => [],
     close: async () => undefined,
   };
 

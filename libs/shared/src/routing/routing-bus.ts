@@ -3,20 +3,78 @@ import { NODE_ID_PATTERN, nodeIdSchema } from '../node';
 import type { CacheReceipt } from '../cache/cache-commands';
 import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
-/** The control plane's side of the routing state: it writes whole, checked entries. */
+/** A node that a write left out because it fails the routing schema; `reason` names the fields. */
+export interface RefusedNode {
+  id: string;
+  reason: string;
+}
+
+/** What a write did: every entry went out but the refused ones, which are withdrawn (never half a table, never none). */
+export interface PublishResult {
+  refused: RefusedNode[];
+}
+
+/** An entry the store held that this store did not write there, and how it was put right. */
+export interface RoutingCorrection {
+  key: string;
+  /** The store's revision of the foreign entry (or of the delete that removed ours). */
+  revision: number;
+  /** removed: a key we do not hold; restored: our value written back over another; rewritten: our key, deleted by another, written again. */
+  action: 'removed' | 'restored' | 'rewritten';
+}
+
+/** An entry as a reader of the store sees it, before any check: nothing in it is trusted. */
+export interface SeenRoutingEntry {
+  key: string;
+  revision: number;
+  operation: 'PUT' | 'DEL' | 'PURGE';
+  /** The value as written (PUT); empty otherwise. */
+  value: string;
+}
+
+/** An entry a reader ignored because it fails the routing schema. */
+export interface RejectedRoutingEntry {
+  key: string;
+  revision: number;
+  reason: string;
+}
+
+/**
+ * The control plane's side of the routing state: it writes whole, checked entries, entry by entry, so that one
+ * entry that fails the routing schema is left out (and reported) without holding back the others.
+ */
 export interface RoutingStore {
-  putNode(node: RouteNode): Promise<void>;
+  putNode(node: RouteNode): Promise<PublishResult>;
   deleteNode(id: string): Promise<void>;
   putSettings(settings: RoutingSettings): Promise<void>;
   /** Makes the store hold exactly these nodes and settings (at start-up, and after the store was unreachable). */
-  replaceAll(nodes: readonly RouteNode[], settings: RoutingSettings): Promise<void>;
+  replaceAll(nodes: readonly RouteNode[], settings: RoutingSettings): Promise<PublishResult>;
+  /**
+   * True when `entry` is what this store last wrote under its key, or when it cannot tell (before the first
+   * replaceAll, after a failed write). No I/O: a reader calls it for every entry it sees.
+   */
+  wrote(entry: SeenRoutingEntry): boolean;
+  /**
+   * Puts back what this store last wrote wherever the store holds something else: keys it does not hold are
+   * removed, changed or deleted values written again. Only `keys` when given, else every key. Resolves the
+   * corrections made (none while it cannot tell what it wrote).
+   */
+  reconcile(keys?: readonly string[]): Promise<RoutingCorrection[]>;
   close(): Promise<void>;
+}
+
+/** Optional listeners of a routing source; each is told of every entry it concerns, no-ops by default. */
+export interface RoutingSourceHooks {
+  /** Every entry read from the store, as it arrives (the control plane checks it against what it wrote). */
+  onEntry?(entry: SeenRoutingEntry): void;
+  /** An entry that failed the routing schema and was ignored; once per key and revision. */
+  onRejected?(entry: RejectedRoutingEntry): void;
 }
 
 /** A reader of the routing state: the whole table first, then a new table after every change. */
 export interface RoutingSource {
   /** Resolves once the first table has been delivered to `onTable`. */
-  start(onTable: (table: RoutingTable) => void): Promise<void>;
+  start(onTable: (table: RoutingTable) => void, hooks?: RoutingSourceHooks): Promise<void>;
   /** The last table delivered, or undefined before the first. */
   current(): RoutingTable | undefined;
   close(): Promise<void>;

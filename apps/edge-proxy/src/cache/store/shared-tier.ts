@@ -1,4 +1,5 @@
 import { createClient, RESP_TYPES } from '@redis/client';
+import { redactUrl } from '@cdn/shared';
 import { Keyv } from 'keyv';
 import type { Logger } from 'pino';
 import { BufferRedisStore } from './buffer-redis-store';
@@ -6,6 +7,7 @@ import type { CacheEntry } from './cache-entry';
 import { DeadlineExceededError, withDeadline } from './deadline';
 import { decodeEntry, encodeEntry } from './entry-codec';
 import type { PurgeMatch } from './purge-match';
+import { redisRefusal } from './redis-refusal';
 import { createSharedAvailability } from './shared-availability';
 import { sharedKeys } from './shared-keys';
 import { deleteIndexed, purgeShared, type PurgeRedis } from './shared-purge';
@@ -29,10 +31,14 @@ export interface SharedTier {
   close(): Promise<void>;
 }
 
-export type SharedFailure = 'timeout' | 'error';
+/** timeout, error: an operation failed (Redis down or slow); auth, tls: Redis refuses us (wrong password, untrusted certificate). */
+export type SharedFailure = 'timeout' | 'error' | 'auth' | 'tls';
 
 export interface SharedTierOptions {
-  url: string; // redis://host:port
+  /** redis://[:password@]host:port or rediss:// for TLS; its password is never logged. */
+  url: string;
+  /** CA certificate (PEM) that signs a rediss:// server's certificate; the system CAs by default. */
+  tlsCa?: string;
   logger: Logger;
   /** Per-operation deadline; default 50 ms for get/set. */
   timeoutMs?: number;
@@ -45,7 +51,7 @@ export interface SharedTierOptions {
   purgeTimeoutMs?: number;
   /** Key namespace, default 'cdn'. */
   namespace?: string;
-  /** Called on every failure (the edge counts them in a metric): 'timeout' | 'error'. */
+  /** Called on every failure, and every refused connection attempt (the edge counts them in a metric). */
   onFailure?: (kind: SharedFailure, operation: string) => void;
   /** Consecutive timeouts after which Redis counts as down (then probed until it answers); default 3. */
   timeoutsBeforeDown?: number;
@@ -66,13 +72,15 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   const timeoutsBeforeDown = options.timeoutsBeforeDown ?? 3;
   const onFailure = options.onFailure ?? (() => {});
   const keys = sharedKeys(options.namespace ?? 'cdn');
-  const health = createSharedAvailability(logger, redactedAddress(options.url));
+  const where = redactUrl(options.url);
+  const health = createSharedAvailability(logger, where);
 
   const client = createClient({
     url: options.url,
     // Fail at once while disconnected instead of queueing requests that would only time out.
     disableOfflineQueue: true,
-    socket: { connectTimeout: 1_000, reconnectStrategy: reconnectDelay },
+    // tls itself comes from the URL's scheme; node-redis passes ca on to tls.connect.
+    socket: { connectTimeout: 1_000, reconnectStrategy: reconnectDelay, ...(options.tlsCa !== undefined && { ca: options.tlsCa }) } as { connectTimeout: number },
   });
   // Same connection, but bulk strings come back as Buffers: frames are bytes, not text.
   const bytes = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
@@ -83,17 +91,6 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   let closed = false;
   let consecutiveTimeouts = 0;
   let probe: NodeJS.Timeout | undefined;
-
-  // Without an 'error' listener a lost connection would crash the edge; here it only marks the tier down.
-  client.on('error', (err: Error) => {
-    if (!client.isReady && !closed) health.markDown(err.message || String(err));
-  });
-  client.on('ready', () => {
-    consecutiveTimeouts = 0;
-    health.markUp();
-  });
-  // Not awaited: the edge serves (from nodes) while Redis is still being reached; retries follow reconnectDelay.
-  client.connect().catch((err: Error) => health.markDown(err.message));
 
   const startProbe = () => {
     if (probe) return;
@@ -114,6 +111,36 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     clearInterval(probe);
     probe = undefined;
   };
+
+  /** True when Redis refuses us (then reported as an ERROR naming the flag, and counted); false for anything else. */
+  const refused = (err: unknown, operation: string): boolean => {
+    const refusal = redisRefusal(err, where, options.tlsCa !== undefined);
+    if (!refusal) return false;
+    onFailure(refusal.kind, operation);
+    if (!closed) health.markRefused(refusal.message);
+    return true;
+  };
+
+  // Without an 'error' listener a lost connection would crash the edge; here it only marks the tier down.
+  client.on('error', (err: Error) => {
+    if (refused(err, 'connect')) return;
+    if (!client.isReady && !closed) health.markDown(err.message || String(err));
+  });
+  // Ready means connected, not usable: a Redis that wants a password we lack still lets the handshake through.
+  client.on('ready', () => {
+    consecutiveTimeouts = 0;
+    client.ping().then(
+      () => health.markUp(),
+      (err: unknown) => {
+        if (!refused(err, 'connect')) health.markDown((err as Error).message);
+        startProbe();
+      },
+    );
+  });
+  // Not awaited: the edge serves (from nodes) while Redis is still being reached; retries follow reconnectDelay.
+  client.connect().catch((err: Error) => {
+    if (!refused(err, 'connect')) health.markDown(err.message);
+  });
 
   /** Runs one operation against Redis, or returns `fallback` at once while Redis is down. */
   async function attempt<T>(operation: string, fallback: T, work: () => Promise<T>, write = false): Promise<T> {
@@ -139,6 +166,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
       }
       return;
     }
+    if (refused(err, operation)) return startProbe();
     onFailure('error', operation);
     if (!client.isReady) health.markDown((err as Error).message);
     else logger.debug({ err }, `Shared cache ${operation} failed`);
@@ -226,14 +254,4 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
       else if (client.isOpen) client.destroy();
     },
   };
-}
-
-/** host:port only: a URL may carry a password, which must not reach the logs. */
-function redactedAddress(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.host;
-  } catch {
-    return 'redis';
-  }
 }
