@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
+import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
 import type { ProbeLeadership } from './health/health.constants';
 import { HealthService } from './health/health.service';
@@ -24,7 +25,7 @@ export interface ControlPlane {
   /** The admin API as a plain Node request handler (the Nest express instance after app.init()). */
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   app: INestApplication;
-  /** Stops the health loop and load broadcasts, flushes pending state writes, closes Nest (and its microservice); pending alert retries are cancelled. */
+  /** Stops the health loop and load broadcasts, saves the node state, closes Nest (and its microservice); pending alert retries are cancelled. */
   close(): Promise<void>;
 }
 
@@ -53,6 +54,8 @@ export interface ControlPlaneOptions {
   registry?: Registry;
   /** Clock in ms, for tests. */
   now?: () => number;
+  /** Tests only: shorter snapshot and re-send periods. */
+  timings?: Partial<Timings>;
 }
 
 /**
@@ -61,6 +64,7 @@ export interface ControlPlaneOptions {
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, logger, store, source } = options;
+  const registry = options.registry ?? new Registry();
   // Changes could never be saved: better not to start than to lose them.
   checkWritableDirectory(config.nodesFile, '--nodes-file', 'the node state');
   const app = await NestFactory.create(
@@ -74,7 +78,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       alertDelivery: options.alertDelivery,
       cacheCommands: options.cacheCommands,
       clock: options.now ?? Date.now,
-      registry: options.registry ?? new Registry(),
+      registry,
+      timings: options.timings,
     }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody: it parses JSON whatever the Content-Type, as the seed did.
@@ -82,7 +87,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   );
   try {
     const routes = new RouteMethods();
-    app.useGlobalFilters(new AllExceptionsFilter(logger, routes));
+    app.useGlobalFilters(new AllExceptionsFilter(logger, routes, registry));
     const express = app.getHttpAdapter().getInstance();
     express.disable('x-powered-by');
     app.connectMicroservice<CustomStrategy>({ strategy: eventServer(options.transport, logger) });
@@ -97,10 +102,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
     const health = app.get(HealthService);
     const publisher = app.get(RoutingPublisher);
-    const registry = app.get(NodeRegistry);
+    const nodes = app.get(NodeRegistry);
+    const unloaded = app.get(NodeStateStore).notLoaded;
+    if (unloaded !== undefined) publisher.withhold(unloaded);
     // Nodes whose heartbeats stopped while we were down are marked before edges see the table.
     await health.checkNodes();
-    await publisher.publishAll(registry.routeNodes());
+    await publisher.publishAll(nodes.routeNodes());
     health.start();
     app.get(LoadBroadcaster).start();
   } catch (err) {
@@ -122,7 +129,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         loads.stop();
         await health.idle();
         await alerts.onModuleDestroy();
-        await state.flush();
+        await state.close();
         await app.close();
       })()),
   };

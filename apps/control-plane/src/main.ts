@@ -19,11 +19,15 @@ import {
   programInfo,
   StartupGate,
 } from '@cdn/shared';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { createControlPlane } from './control-plane';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** A request made while the start is not done waits this long for it, then gets 503 not_ready. */
+const STARTUP_WAIT_MS = 2_000;
+/** NATS still unreachable after this long is worth a WARNING (the client keeps trying quietly). */
+const NATS_WAIT_WARNING_MS = 5_000;
 
 async function main(): Promise<void> {
   const info = programInfo('control-plane');
@@ -42,14 +46,23 @@ async function main(): Promise<void> {
 }
 
 async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, program: string): Promise<void> {
-  // The port is taken first: a port in use stops the start before anything touches saved state.
-  const gate = new StartupGate();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
+  const refused = new Counter({ name: 'cdn_cp_startup_refused_requests_total', help: 'Requests answered 503 not_ready because the start had not finished (e.g. NATS unreachable)', registers: [registry] });
+  // The port is taken first: a port in use stops the start before anything touches saved state. Until the
+  // start is done, /healthz answers 200, /readyz 503 with what it waits for, /metrics as usual, and other
+  // requests 503 not_ready after a short wait: connecting to NATS may take as long as NATS is down.
+  const gate = new StartupGate({ waitMs: STARTUP_WAIT_MS, onRefused: () => refused.inc(), early: { '/metrics': (_req, res) => void serveMetrics(registry, res) } });
   const server = http.createServer(gate.listener);
   await listen(server, config.host, config.port);
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
-  const nc = await connectNats({ servers: config.natsUrl, name: program, logger });
+  gate.setPhase(`connecting to NATS at ${config.natsUrl}`);
+  const stillConnecting = setTimeout(
+    () => logger.warn(`Still connecting to NATS at ${config.natsUrl}; until then /healthz answers 200 and /readyz and the admin API 503 not_ready`),
+    NATS_WAIT_WARNING_MS,
+  );
+  const nc = await connectNats({ servers: config.natsUrl, name: program, logger }).finally(() => clearTimeout(stillConnecting));
+  gate.setPhase('loading the node state and publishing the routing table');
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
@@ -80,6 +93,12 @@ async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, prog
     });
     logger.info('Control plane stopped');
   });
+}
+
+async function serveMetrics(registry: Registry, res: http.ServerResponse): Promise<void> {
+  const text = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 void main();

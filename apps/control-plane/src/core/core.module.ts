@@ -3,7 +3,8 @@ import type { CdnConfig, Logger, NodeLoadBus, RoutingSource, RoutingStore } from
 import { ALERT_DELIVERY, AlertDeliveryOverride } from '../alerts/alerts.constants';
 import { PROBE_LEADERSHIP, ProbeLeadership, SOLE_PROBE_LEADER } from '../health/health.constants';
 import type { Registry } from 'prom-client';
-import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE } from './core.constants';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE, TIMINGS } from './core.constants';
+import { DEFAULT_TIMINGS, Timings } from './timings';
 
 export interface CoreDependencies {
   config: CdnConfig;
@@ -17,6 +18,8 @@ export interface CoreDependencies {
   probeLeadership?: ProbeLeadership;
   /** Tests shorten the alert back-off; defaults to real HTTP and timers. */
   alertDelivery?: AlertDeliveryOverride;
+  /** Tests shorten the background periods; defaults to DEFAULT_TIMINGS. */
+  timings?: Partial<Timings>;
 }
 
 /** Makes the control plane's outside dependencies injectable everywhere. */
@@ -34,6 +37,7 @@ export class CoreModule {
       { provide: NODE_LOAD_BUS, useValue: deps.nodeLoads },
       { provide: PROBE_LEADERSHIP, useValue: deps.probeLeadership ?? SOLE_PROBE_LEADER },
       { provide: ALERT_DELIVERY, useValue: deps.alertDelivery ?? {} },
+      { provide: TIMINGS, useValue: { ...DEFAULT_TIMINGS, ...deps.timings } },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

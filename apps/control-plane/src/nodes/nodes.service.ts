@@ -6,14 +6,17 @@ import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core
 import { applyHealthInput, HealthInput, HealthSettings, Transition } from '../health/node-health';
 import { RoutingPublisher } from '../routing/routing-publisher';
 import { NodeStateStore } from '../state/node-state-store';
+import { DurableChanges } from './durable-changes';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
 
 /**
- * Every change to the node table goes through here: apply it in memory, tell the edges when it
- * changes what they route by, and save the file (awaited, so an answered change survives a crash).
- * The routing write is not awaited: with NATS down it would hold every answer for the store's
- * timeout, and the publisher never rejects (a failed write is retried as a full publish).
+ * Every change to the node table goes through here. Registrations, deregistrations and drains are
+ * saved first (DurableChanges): only once the file holds them do they take effect in memory and reach
+ * the edges, so an answered change survives a crash and a change that cannot be saved never routes
+ * (503 state_not_writable). Heartbeats and health facts take effect at once and reach the file with the
+ * next snapshot. The routing write is not awaited: with NATS down it would hold every answer for the
+ * store's timeout, and the publisher never rejects (a failed write is retried as a full publish).
  * Health facts (heartbeats, probes, edge signals, drains) go through the pure health model; every
  * status change it makes is logged, counted and handed to the alerts.
  */
@@ -28,6 +31,7 @@ export class NodesService {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly state: NodeStateStore,
+    private readonly durable: DurableChanges,
     private readonly routing: RoutingPublisher,
     private readonly alerts: AlertsService,
     @Inject(CDN_CONFIG) config: CdnConfig,
@@ -67,15 +71,25 @@ export class NodesService {
   }
 
   /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. */
+  /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. Saved before it takes effect. */
   async register(registration: NodeRegistration): Promise<{ created: boolean }> {
     const now = this.clock();
-    const before = this.registry.get(registration.id);
-    const base = before ? updatedNode(before, registration) : newNode(registration, now);
-    this.registrations.inc({ kind: before ? 'updated' : 'created' });
-    this.logger.info(`Node ${base.id} ${before ? 'updated' : 'registered'}: ${base.url} (${base.location}, capacity ${base.capacity})`);
-    const node = this.step(base, { kind: 'heartbeat', at: now });
-    await this.commit(before, { ...node, lastHeartbeat: now });
-    return { created: !before };
+    const base = (before: NodeState | undefined) => (before ? updatedNode(before, registration) : newNode(registration, now));
+    let created = false;
+    await this.durable.commit(
+      `register node ${registration.id}`,
+      registration.id,
+      (before) => ({ ...this.next(base(before), { kind: 'heartbeat', at: now }).node, lastHeartbeat: now }),
+      () => {
+        const before = this.registry.get(registration.id);
+        const node = base(before);
+        created = !before;
+        this.registrations.inc({ kind: before ? 'updated' : 'created' });
+        this.logger.info(`Node ${node.id} ${before ? 'updated' : 'registered'}: ${node.url} (${node.location}, capacity ${node.capacity})`);
+        this.commit(before, { ...this.step(node, { kind: 'heartbeat', at: now }), lastHeartbeat: now }, 'saved');
+      },
+    );
+    return { created };
   }
 
   async heartbeat(id: string, currentLoad?: number): Promise<void> {
@@ -84,41 +98,55 @@ export class NodesService {
     this.heartbeats.inc();
     this.logger.debug(`Heartbeat from node ${id}`);
     const node = this.step({ ...before, currentLoad: currentLoad ?? before.currentLoad }, { kind: 'heartbeat', at: now });
-    await this.commit(before, { ...node, lastHeartbeat: now });
+    this.commit(before, { ...node, lastHeartbeat: now });
   }
 
+  /** Saved before it takes effect. */
   async deregister(id: string): Promise<void> {
-    const node = this.get(id);
-    this.registry.delete(id);
-    this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
-    void this.routing.removeNode(id);
-    this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
-    await this.state.save(this.registry.toStored());
+    this.get(id);
+    await this.durable.commit(`deregister node ${id}`, id, () => undefined, () => {
+      const node = this.registry.get(id);
+      if (!node || !this.registry.delete(id)) return;
+      this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
+      void this.routing.removeNode(id);
+      this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
+    });
   }
 
-  /** An operator drains the node (no new traffic) or undoes it (its health decides again). */
+  /** An operator drains the node (no new traffic) or undoes it (its health decides again). Saved before it takes effect. */
   async setDrained(id: string, drained: boolean): Promise<NodeState> {
-    const before = this.get(id);
-    if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
-    const node = this.step(before, { kind: 'drain', at: this.clock(), drained });
-    await this.commit(before, node);
-    return node;
+    const at = this.clock();
+    this.get(id);
+    const input: HealthInput = { kind: 'drain', at, drained };
+    await this.durable.commit(`${drained ? 'drain' : 'undrain'} node ${id}`, id, (before) => before && this.next(before, input).node, () => {
+      const before = this.registry.get(id);
+      if (!before) return;
+      if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
+      this.commit(before, this.step(before, input), 'saved');
+    });
+    // Deregistered while the drain was being saved: nothing is left to show.
+    return this.get(id);
   }
 
   /** Applies a fact from the health loop (heartbeat age, a probe) or from edges; unknown ids are ignored (deregistered meanwhile). */
   async applyHealth(id: string, input: HealthInput): Promise<void> {
     const before = this.registry.get(id);
     if (!before) return;
-    await this.commit(before, this.step(before, input));
+    this.commit(before, this.step(before, input));
   }
 
   /** Runs the health model and sets the result in the table at once (before any await), so concurrent facts never overwrite each other. */
   private step(node: NodeState, input: HealthInput): NodeState {
-    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
-    const next: NodeState = { ...node, health, failCount: node.failCount + failures };
+    const { node: next, transition } = this.next(node, input);
     this.registry.set(next);
     if (transition) this.onTransition(next, transition);
     return next;
+  }
+
+  /** The health model's answer alone, without taking effect: also previews a change that is about to be saved. */
+  private next(node: NodeState, input: HealthInput): { node: NodeState; transition?: Transition } {
+    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
+    return { node: { ...node, health, failCount: node.failCount + failures }, transition };
   }
 
   private onTransition(node: NodeState, t: Transition): void {
@@ -132,11 +160,12 @@ export class NodesService {
     return this.registry.list().filter(isActive).length;
   }
 
-  private async commit(before: NodeState | undefined, after: NodeState): Promise<void> {
+  /** Takes a change into the table and the routing; `saved` when the file already holds it, else it waits for the next snapshot. */
+  private commit(before: NodeState | undefined, after: NodeState, saved?: 'saved'): void {
     this.registry.set(after);
-    // Started before the save, so that in one process the edge routes by a change before it is answered.
+    // Started before the answer, so that in one process the edge routes by a change before it is answered.
     if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
-    if (storedChanged(before, after)) await this.state.save(this.registry.toStored());
+    if (!saved && storedChanged(before, after)) this.state.markChanged();
   }
 }
 

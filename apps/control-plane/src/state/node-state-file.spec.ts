@@ -62,25 +62,56 @@ describe('the node state file', () => {
   it('loads the seed manual example, including its zone-less timestamps', async () => {
     fs.writeFileSync(file, JSON.stringify({ node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } }, null, 4));
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toEqual({ kind: 'loaded', nodes: { node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } } });
+    expect(result).toEqual({ kind: 'loaded', nodes: { node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } }, invalid: [] });
   });
 
   it('reports a missing file', async () => {
     expect(await loadNodesFile(file, { reset: false, now: NOW })).toEqual({ kind: 'missing' });
   });
 
-  it('keeps a file that is not JSON aside instead of overwriting it', async () => {
+  it('copies a file that is not JSON aside and leaves it in place, to be fixed', async () => {
     fs.writeFileSync(file, '{"node1": {');
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('not valid JSON'), keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z` });
-    expect(fs.existsSync(file)).toBe(false);
+    expect(result).toEqual({ kind: 'unusable', reason: expect.stringContaining('not valid JSON'), keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z` });
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"node1": {');
     expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe('{"node1": {');
   });
 
-  it('keeps aside a file whose nodes do not match the format, naming the field', async () => {
-    fs.writeFileSync(file, JSON.stringify({ node1: { ...NODE, capacity: 'lots' } }));
+  it('loads the valid nodes of a file with invalid ones, naming each bad field, and keeps the file as it was', async () => {
+    const original = JSON.stringify({ node1: { ...NODE, capacity: 'lots' }, node2: NODE, 'bad id!': NODE });
+    fs.writeFileSync(file, original);
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('node1.capacity') });
+    expect(result).toEqual({
+      kind: 'loaded',
+      nodes: { node2: NODE },
+      invalid: [
+        { id: 'node1', problems: expect.stringMatching(/^capacity: /) },
+        { id: 'bad id!', problems: expect.stringMatching(/^id: must be 1-64 characters/) },
+      ],
+      keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z`,
+    });
+    expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe(original);
+  });
+
+  it('refuses as a whole a file whose every node is invalid: an empty table would route nothing', async () => {
+    fs.writeFileSync(file, JSON.stringify({ node1: { ...NODE, capacity: 'lots' } }));
+    expect(await loadNodesFile(file, { reset: false, now: NOW })).toMatchObject({ kind: 'unusable', reason: expect.stringContaining('node1: capacity') });
+  });
+
+  it('refuses JSON that is not an object of nodes', async () => {
+    fs.writeFileSync(file, '[1, 2]');
+    expect(await loadNodesFile(file, { reset: false, now: NOW })).toMatchObject({ kind: 'unusable', reason: expect.stringContaining('an array') });
+  });
+
+  it('reuses the newest copy when the same bad file is loaded again, so a restart loop does not fill the disk', async () => {
+    fs.writeFileSync(file, 'not json');
+    const first = await loadNodesFile(file, { reset: false, now: NOW });
+    const second = await loadNodesFile(file, { reset: false, now: NOW + 60_000 });
+    expect(second).toEqual(first);
+    fs.writeFileSync(file, 'other garbage');
+    const third = await loadNodesFile(file, { reset: false, now: NOW + 120_000 });
+    expect(third).not.toEqual(first);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.corrupt-'))).toHaveLength(2);
   });
 
   it('--reset-config starts empty and writes {}', async () => {

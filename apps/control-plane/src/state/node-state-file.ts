@@ -1,16 +1,19 @@
 import { promises as fs } from 'node:fs';
-import { StoredNode, storedNodesSchema } from '@cdn/shared';
+import type { StoredNode } from '@cdn/shared';
 import { writeFileAtomic } from './atomic-write';
+import { keepAside } from './keep-aside';
+import { InvalidNode, parseNodesFile } from './parse-nodes-file';
 
 /** The contents of cdn_nodes.json: the seed's format, keyed by node id, in registration order. */
 export type StoredNodes = Record<string, StoredNode>;
 
 export type LoadResult =
-  | { kind: 'loaded'; nodes: StoredNodes }
+  /** `invalid` nodes were left out; the file as it was is kept as `keptAs` (set when some were). */
+  | { kind: 'loaded'; nodes: StoredNodes; invalid: InvalidNode[]; keptAs?: string }
   | { kind: 'missing' }
   | { kind: 'reset' }
-  /** The file could not be used; it was renamed to `keptAs` so that nobody loses it. */
-  | { kind: 'corrupt'; reason: string; keptAs: string };
+  /** Nothing usable: the file does not parse, or it held nodes and not one was valid. Copied to `keptAs`, left in place. */
+  | { kind: 'unusable'; reason: string; keptAs: string };
 
 /** Pretty-printed with 4 spaces, as the seed writes it, so that diffs against old backups stay readable. */
 export function serializeNodes(nodes: StoredNodes): string {
@@ -22,40 +25,29 @@ export async function writeNodesFile(file: string, nodes: StoredNodes): Promise<
 }
 
 /**
- * Reads the saved nodes. `reset` (--reset-config) starts empty and writes `{}`. A file that does not
- * parse or does not match the seed's format is renamed to `<file>.corrupt-<timestamp>` rather than
- * overwritten by the next save: it may be the only copy of a user's hand-restored backup.
+ * Reads the saved nodes, node by node: valid nodes load, invalid ones are reported and left out.
+ * `reset` (--reset-config) starts empty and writes `{}`. Whenever something is left out, the file as it
+ * was is first copied to `<file>.corrupt-<time>`, so the next save (which rewrites the file without the
+ * bad nodes) loses nothing.
  */
 export async function loadNodesFile(file: string, options: { reset: boolean; now: number }): Promise<LoadResult> {
   if (options.reset) {
     await writeNodesFile(file, {});
     return { kind: 'reset' };
   }
-  let text: string;
+  let content: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    content = await fs.readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw err;
   }
-  const reason = problemWith(text);
-  if (reason === undefined) return { kind: 'loaded', nodes: storedNodesSchema.parse(JSON.parse(text)) };
-  const keptAs = `${file}.corrupt-${new Date(options.now).toISOString().replace(/[:.]/g, '-')}`;
-  await fs.rename(file, keptAs);
-  return { kind: 'corrupt', reason, keptAs };
-}
-
-function problemWith(text: string): string | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return `not valid JSON: ${(err as Error).message}`;
-  }
-  const result = storedNodesSchema.safeParse(data);
-  if (result.success) return undefined;
-  return result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
+  const parsed = parseNodesFile(content.toString('utf8'));
+  if (parsed.kind === 'unparsable') return { kind: 'unusable', reason: parsed.reason, keptAs: await keepAside(file, content, options.now) };
+  const { nodes, invalid } = parsed;
+  if (invalid.length === 0) return { kind: 'loaded', nodes, invalid };
+  const keptAs = await keepAside(file, content, options.now);
+  // An empty table from a file that held nodes would take every node out of routing: refuse it as a whole.
+  if (Object.keys(nodes).length === 0) return { kind: 'unusable', reason: `none of its ${invalid.length} node(s) is valid (${invalid[0].id}: ${invalid[0].problems})`, keptAs };
+  return { kind: 'loaded', nodes, invalid, keptAs };
 }

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { CdnConfig, createLogger, InProcessBus, parseConfig, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from '../alerts/alerts.constants';
+import type { Timings } from '../core/timings';
 import { ControlPlane, createControlPlane } from '../control-plane';
 import type { ProbeLeadership } from '../health/health.constants';
 
@@ -58,6 +59,7 @@ export async function startControlPlane(
     clock?: TestClock;
     probeLeadership?: ProbeLeadership;
     alertDelivery?: AlertDeliveryOverride;
+    timings?: Partial<Timings>;
   } = {},
 ): Promise<RunningControlPlane> {
   const dir = options.dir ?? tempDir();
@@ -85,6 +87,7 @@ export async function startControlPlane(
     alertDelivery: options.alertDelivery,
     registry,
     now: clock.now,
+    timings: options.timings,
   });
   const server = http.createServer(cp.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
