@@ -3,11 +3,24 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
+import {
+  ALWAYS_CONNECTED,
+  type BusConnection,
+  type CacheCommandBus,
+  type CdnConfig,
+  checkWritableDirectory,
+  type InProcessBus,
+  type Logger,
+  type NodeLoadBus,
+  type RoutingSource,
+  type RoutingStore,
+} from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
+import { createFileOperationStore, operationsFileFor } from './cache/store/file-operation-store';
+import type { OperationStore } from './cache/store/operation-store';
 import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
 import type { ProbeLeadership } from './health/health.constants';
@@ -50,6 +63,10 @@ export interface ControlPlaneOptions {
   alertDelivery?: AlertDeliveryOverride;
   /** Where cache purge and warm go to every edge (receipts come back as edge events through `transport`). Closed by the caller. */
   cacheCommands: CacheCommandBus;
+  /** Whether `cacheCommands` can carry a command now (NATS connected); by default always (the in-process bus). */
+  busConnection?: BusConnection;
+  /** Where cache operations are kept across restarts; by default a file beside --nodes-file. Closed by the control plane. */
+  operations?: OperationStore;
   /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
   registry?: Registry;
   /** Clock in ms, for tests. */
@@ -76,7 +93,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       nodeLoads: options.nodeLoads,
       probeLeadership: options.probeLeadership,
       alertDelivery: options.alertDelivery,
-      cacheCommands: options.cacheCommands,
+      cache: {
+        commands: options.cacheCommands,
+        store: options.operations ?? createFileOperationStore({ file: operationsFileFor(config.nodesFile), logger, now: options.now }),
+        connection: options.busConnection ?? ALWAYS_CONNECTED,
+      },
       clock: options.now ?? Date.now,
       registry,
       timings: options.timings,

@@ -18,8 +18,10 @@ import {
   Logger,
   programInfo,
   StartupGate,
+  watchNatsConnection,
 } from '@cdn/shared';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { createNatsOperationStore } from './cache/store/nats-operation-store';
 import { createControlPlane } from './control-plane';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
@@ -66,8 +68,21 @@ async function run(config: CdnConfig & { natsUrl: string }, logger: Logger, prog
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
+  const operations = createNatsOperationStore({ nc, logger });
+  const busConnection = watchNatsConnection(nc, config.natsUrl);
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
-  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl } });
+  const cp = await createControlPlane({
+    config,
+    logger,
+    store,
+    source,
+    cacheCommands,
+    busConnection,
+    operations,
+    nodeLoads,
+    registry,
+    transport: { kind: 'nats', servers: config.natsUrl },
+  });
   gate.open(cp.handler);
   logger.info(`Control plane listening on http://${config.host}:${config.port}`);
 

@@ -47,6 +47,9 @@ export { createBalancer, geoOrder, LB_STRATEGIES, SAME_PLACE_KM } from './routin
 export type { Balancer, BalancerOptions, LbStrategy, LoadOf, PickRequest } from './routing/strategies';
 export { ROUTING_BUCKET, NODE_KEY_PREFIX, nodeKey, isNodeKey, SETTINGS_KEY } from './nats/nats-names';
 export { connectNats } from './nats/nats-connection';
+export { ALWAYS_CONNECTED, watchNatsConnection } from './nats/nats-connection-state';
+export type { BusConnection } from './nats/nats-connection-state';
+export { NATS_REQUEST_TIMEOUT_MS, withTimeout } from './nats/nats-routing-bucket';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';
 export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';
