@@ -18,7 +18,8 @@ export async function keepAside(file: string, content: Buffer, now: number): Pro
   const copies = (await fs.readdir(dir)).filter((name) => name.startsWith(prefix)).sort();
   const newest = copies.at(-1);
   if (newest !== undefined) {
-    const kept = path.join(path.dirname(file), newest);
+    // Named as the file was given (relative or not), as a new copy would be.
+    const kept = `${file}${newest.slice(path.basename(file).length)}`;
     const same = await fs.readFile(kept).then((old) => old.equals(content), () => false);
     if (same) return kept;
   }
