@@ -20,7 +20,8 @@ type ReceiptResult = 'ok' | 'errors' | 'failed' | 'duplicate' | 'unknown_operati
 /**
  * Sends purge and warm to every edge and follows each operation until every edge live at the time has
  * answered or been lost. Delivery is at least once: the command goes again to the edges that have not
- * answered, every few seconds, and edges answer repeats with the receipt they already sent. Operations
+ * answered, after 3 s and then ever less often (delivery.ts), and edges answer repeats with the receipt
+ * they already sent. Operations
  * are saved (OperationStore) before they are answered and as receipts arrive, so a restarted control
  * plane still answers for them and goes on delivering. When the bus cannot carry a command at all, the
  * operation is refused (503 bus_unavailable) instead of reported as sent.
@@ -77,7 +78,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     await this.restore();
     this.unlisten = this.edges.listen({
       onLost: (edge) => {
-        for (const operation of this.operations.pending()) this.loseEdge(operation, edge.id);
+        for (const operation of this.operations.pending()) this.loseEdge(operation, edge.id, 'was lost before it answered');
       },
       onReport: (edge, previous) => {
         if (previous?.status === 'lost') this.catchUp(edge.id);
@@ -164,7 +165,8 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     const connected = this.connection.connected();
     for (const operation of this.operations.pending()) {
       const plan = planDelivery(operation, (edge) => this.edges.status(edge), now, settings);
-      for (const edge of plan.lost) this.loseEdge(operation, edge);
+      for (const edge of plan.lost) this.loseEdge(operation, edge, 'was lost before it answered');
+      for (const edge of plan.unanswered) this.loseEdge(operation, edge, `reports but did not answer in ${Math.round((now - operation.createdAt) / 60_000)} min`);
       // Published while disconnected, a command would only wait in the client's buffer: wait here instead.
       if (plan.resendTo.length === 0 || !connected || operation.completedAt !== null) continue;
       this.send(operation, plan.resendTo, now, `no receipt after ${Math.round((now - operation.lastSentAt) / 1000)} s`);
@@ -190,10 +192,10 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private loseEdge(operation: CacheOperation, edgeId: string): void {
+  private loseEdge(operation: CacheOperation, edgeId: string, why: string): void {
     const outcome = recordLostEdge(operation, edgeId, this.clock());
     if (outcome.kind === 'not_pending') return;
-    this.logger.warn(`Cache ${operation.type} ${operation.id}: edge ${edgeId} was lost before it answered; no longer waiting for it`);
+    this.logger.warn(`Cache ${operation.type} ${operation.id}: edge ${edgeId} ${why}; no longer waiting for it`);
     if (outcome.completed) this.onCompleted(operation);
     this.saver.changedOne(operation);
   }

@@ -5,8 +5,8 @@ export interface Timings {
    * how often a failed save is retried. A restart within this window sees older heartbeat times at worst.
    */
   stateSnapshotMs: number;
-  /** How often a cache command is sent again to the edges that have not answered it. */
+  /** How long after its first send a cache command is sent again to the edges that have not answered (then ever less often). */
   cacheResendMs: number;
 }
 
-export const DEFAULT_TIMINGS: Timings = { stateSnapshotMs: 2_000, cacheResendMs: 3_000 };
+export const DEFAULT_TIMINGS: Timings = { stateSnapshotMs: 5_000, cacheResendMs: 3_000 };
