@@ -1,7 +1,8 @@
 import type { Logger } from '@cdn/shared';
 import type { NodeStateStore, SavedTable } from '../state/node-state-store';
 import type { NodeRegistry } from './node-registry';
-import { durableChanged, NodeState, toStoredNode } from './node-state';
+import { durableChanged, NodeState } from './node-state';
+import { storedValue } from './stored-values';
 
 /** One change waiting for its save: what node `id` becomes (undefined: removed), and how it takes effect. */
 interface Staged {
@@ -58,15 +59,17 @@ export class DurableChanges implements SavedTable {
     const included = [...this.staged];
     const overlay = new Map<string, NodeState | undefined>();
     for (const change of included) overlay.set(change.id, change.next(overlay.has(change.id) ? overlay.get(change.id) : this.registry.get(change.id)));
-    const nodes = this.registry.toStored();
-    for (const [id, node] of overlay) {
-      if (node) nodes[id] = toStoredNode(node);
-      else delete nodes[id];
+    // Registration order: changed nodes stay in their place, new ones go last, removed ones go.
+    const entries: [string, string][] = [];
+    for (const node of this.registry.list()) {
+      const saved = overlay.has(node.id) ? overlay.get(node.id) : node;
+      if (saved) entries.push([saved.id, storedValue(saved)]);
     }
+    for (const [id, node] of overlay) if (node && !this.registry.get(id)) entries.push([id, storedValue(node)]);
     const carried = new Set(included);
     const drop = () => (this.staged = this.staged.filter((c) => !carried.has(c)));
     return {
-      nodes,
+      entries,
       saved: () => {
         drop();
         for (const change of included) this.applySafely(change);

@@ -1,6 +1,6 @@
 import type { RouteNode } from '@cdn/shared';
 import type { StoredNodes } from '../state/node-state-file';
-import { fromStoredNode, NodeState, toRouteNode, toStoredNode } from './node-state';
+import { fromStoredNode, NodeState, toRouteNode } from './node-state';
 
 /** The control plane's node table, in registration order (a Map keeps insertion order). */
 export class NodeRegistry {
@@ -29,12 +29,6 @@ export class NodeRegistry {
 
   get size(): number {
     return this.nodes.size;
-  }
-
-  toStored(): StoredNodes {
-    const stored: StoredNodes = {};
-    for (const node of this.nodes.values()) stored[node.id] = toStoredNode(node);
-    return stored;
   }
 
   routeNodes(): RouteNode[] {

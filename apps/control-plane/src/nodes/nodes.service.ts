@@ -70,7 +70,6 @@ export class NodesService {
     return node;
   }
 
-  /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. */
   /** Registers a node, or updates it when the id is known; a registration counts as a heartbeat. Saved before it takes effect. */
   async register(registration: NodeRegistration): Promise<{ created: boolean }> {
     const now = this.clock();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredNode } from '@cdn/shared';
 import { writeFileAtomic } from './atomic-write';
-import { loadNodesFile, serializeNodes, writeNodesFile } from './node-state-file';
+import { loadNodesFile, serializeEntries, serializeNode, serializeNodes, writeNodesFile } from './node-state-file';
 
 const NODE: StoredNode = {
   url: 'http://cdn1.example.com',
@@ -57,6 +57,12 @@ describe('the node state file', () => {
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toBe(serializeNodes({ node1: NODE }));
     expect(text).toContain('\n    "node1": {\n        "url": "http://cdn1.example.com",');
+  });
+
+  it('is the same text whether written whole or node by node', () => {
+    const nodes = { node1: NODE, 'n.2-x_y': { ...NODE, state: 'draining' as const, lat: 39.9, lon: -116.4, location: 'CN/"Bei\\jing"\n' } };
+    expect(serializeEntries(Object.entries(nodes).map(([id, node]) => [id, serializeNode(node)] as const))).toBe(serializeNodes(nodes));
+    expect(serializeEntries([])).toBe(serializeNodes({}));
   });
 
   it('loads the seed manual example, including its zone-less timestamps', async () => {

@@ -4,7 +4,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, TIMINGS } from '../core/core.constants';
 import type { Timings } from '../core/timings';
 import { CoalescingWriter } from './coalescing-writer';
-import { loadNodesFile, StoredNodes, writeNodesFile } from './node-state-file';
+import { writeFileAtomic } from './atomic-write';
+import { loadNodesFile, serializeEntries, StoredNodes } from './node-state-file';
 import type { InvalidNode } from './parse-nodes-file';
 import { SaveEpisodes } from './save-episodes';
 
@@ -14,10 +15,11 @@ const MAX_INVALID_LINES = 100;
 /** What is saved: the node table as it must be on disk now, and what to do once that save succeeded or failed. */
 export interface SavedTable {
   /**
-   * Called when a save starts. `saved` or `failed` is called once that save is over, before any other
-   * save starts, so that what the save carried takes effect (or is dropped) in step with the disk.
+   * Called when a save starts: every node as [id, serializeNode(node)], in the file's order. `saved` or
+   * `failed` is called once that save is over, before any other save starts, so that what the save
+   * carried takes effect (or is dropped) in step with the disk.
    */
-  snapshot(): { nodes: StoredNodes; saved(): void; failed(): void };
+  snapshot(): { entries: readonly (readonly [string, string])[]; saved(): void; failed(): void };
 }
 
 /**
@@ -159,7 +161,7 @@ export class NodeStateStore implements OnModuleInit, OnModuleDestroy {
     const snapshot = this.table.snapshot();
     this.changed = false;
     try {
-      await writeNodesFile(this.file, snapshot.nodes);
+      await writeFileAtomic(this.file, serializeEntries(snapshot.entries));
     } catch (err) {
       this.changed = true;
       this.writes.inc({ result: 'error' });
