@@ -184,14 +184,24 @@ describe('flags and variables at run time', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'state/nodes.json'), 'utf8')))).toEqual(['node1']);
   });
 
-  it('keeps a corrupt nodes file aside and starts empty', async () => {
+  it('keeps a corrupt nodes file aside and stays not ready until an operator acts', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'cdn_nodes.json'), '{"node1": {"url": ');
     const app = await startApp('allInOne', [], { cwd: dir });
-    expect((await get(`${app.url}/nodes`)).body).toEqual({ nodes: [] });
+    // The port opens before the state is loaded: /readyz tells when the start is over.
+    await eventually(async () => (await get(`${app.url}/readyz`)).body.error === 'not_ready' && (await get(`${app.url}/readyz`)).body.message.includes('unusable'), 5_000);
     const kept = fs.readdirSync(dir).filter((f) => f.startsWith('cdn_nodes.json.corrupt'));
     expect(kept).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, kept[0]), 'utf8')).toBe('{"node1": {"url": ');
+    const ready = await get(`${app.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.body.message).toContain(`a copy is kept as ./${kept[0]}`);
+    expect((await post(`${app.url}/register_node`, { id: 'node1', url: 'http://127.0.0.1:9', location: 'x', capacity: 1 })).body.error).toBe('state_not_loaded');
     await eventually(() => fs.readFileSync(path.join(dir, 'cdn_system.log'), 'utf8').includes('ERROR'), 3_000);
+    await app.stop();
+
+    const reset = await startApp('allInOne', ['--reset-config'], { cwd: dir });
+    await eventually(async () => (await get(`${reset.url}/readyz`)).status === 200, 5_000);
+    expect((await get(`${reset.url}/nodes`)).body).toEqual({ nodes: [] });
   });
 });

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { CacheCommandBus } from '@cdn/shared';
-import { CacheModule } from './cache/cache.module';
+import { CacheDependencies, CacheModule } from './cache/cache.module';
 import { CoreDependencies, CoreModule } from './core/core.module';
 import { EdgesModule } from './edges/edges.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -13,11 +12,11 @@ import { SecurityModule } from './security/security.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(deps: CoreDependencies & { cacheCommands: CacheCommandBus }): DynamicModule {
-    const { cacheCommands, ...core } = deps;
+  static forRoot(deps: CoreDependencies & { cache: CacheDependencies }): DynamicModule {
+    const { cache, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cacheCommands)],
+      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cache)],
     };
   }
 }

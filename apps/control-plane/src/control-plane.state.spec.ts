@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane, tempDir } from './testing/start-control-plane';
+import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane, tempDir } from './testing/start-control-plane';
 
 const running: RunningControlPlane[] = [];
 async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
@@ -32,17 +32,6 @@ describe('cdn_nodes.json', () => {
       },
     });
     expect(fs.readFileSync(cp.file, 'utf8')).toMatch(/^\{\n {4}"node1": \{\n {8}"url"/);
-  });
-
-  it('records heartbeats in the file', async () => {
-    const cp = await start();
-    await cp.call('POST', '/register_node', JSON.stringify(NODE1));
-    const before = readFile(cp.file).node1.last_heartbeat;
-    cp.clock.advance(5_000);
-    await cp.call('POST', '/heartbeat/node1', JSON.stringify({ current_load: 9 }));
-    const after = readFile(cp.file).node1;
-    expect(Date.parse(after.last_heartbeat) - Date.parse(before)).toBeGreaterThanOrEqual(5_000);
-    expect(after.current_load).toBe(9);
   });
 
   it('is loaded again after a restart, in order', async () => {
@@ -81,20 +70,62 @@ describe('cdn_nodes.json', () => {
     expect(readFile(cp.file)).toEqual({});
   });
 
-  it('a corrupt file is reported at ERROR and kept aside, never overwritten', async () => {
+  it('one bad node in cdn_nodes.json keeps the other 1,039', async () => {
+    const dir = tempDir();
+    const node = (i: number) => ({ url: `http://10.0.${i >> 8}.${i & 255}:8080`, location: 'Beijing', capacity: 100, heartbeat_interval: 10, last_heartbeat: new Date().toISOString(), is_active: true, fail_count: 0, current_load: 0 });
+    const saved: Record<string, unknown> = {};
+    for (let i = 0; i < 1_040; i++) saved[`node${i}`] = node(i);
+    saved.node517 = { ...node(517), capacity: 'lots' };
+    const original = JSON.stringify(saved, null, 4);
+    fs.writeFileSync(`${dir}/cdn_nodes.json`, original);
+
+    const cp = await start({ dir, timings: { stateSnapshotMs: 100 } });
+    const listed = (await cp.call('GET', '/nodes')).body.nodes as { id: string }[];
+    expect(listed).toHaveLength(1_039);
+    expect(listed.some((n) => n.id === 'node517')).toBe(false);
+    expect((await cp.call('GET', '/readyz')).status).toBe(200);
+    const errors = messages(cp.logs, LEVEL.error);
+    expect(errors[0]).toMatch(/^Node node517 in .*cdn_nodes\.json is invalid and was not loaded: capacity: /);
+    expect(errors[1]).toMatch(/^Loaded 1039 node\(s\) from .* and left out 1 invalid node\(s\); the file as it was is kept as .*cdn_nodes\.json\.corrupt-/);
+    expect(await cp.registry.metrics()).toContain('cdn_cp_state_invalid_nodes 1');
+    const kept = fs.readdirSync(dir).filter((f) => f.startsWith('cdn_nodes.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(`${dir}/${kept[0]}`, 'utf8')).toBe(original);
+    // The next save rewrites the file without the bad node.
+    await eventually(() => Object.keys(readFile(cp.file)).length === 1_039, 5_000);
+  });
+
+  it('an unparsable nodes file keeps the server not ready', async () => {
     const dir = tempDir();
     fs.writeFileSync(`${dir}/cdn_nodes.json`, '{"node1": {"url": ');
     const cp = await start({ dir });
-    expect((await cp.call('GET', '/nodes')).body).toEqual({ nodes: [] });
-    const errors = messages(cp.logs, LEVEL.error);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/unusable \(not valid JSON: .*\); kept it as .*cdn_nodes\.json\.corrupt-/);
+    const ready = await cp.call('GET', '/readyz');
+    expect(ready.status).toBe(503);
     const kept = fs.readdirSync(dir).filter((f) => f.startsWith('cdn_nodes.json.corrupt-'));
     expect(kept).toHaveLength(1);
-    expect(fs.readFileSync(`${dir}/${kept[0]}`, 'utf8')).toBe('{"node1": {"url": ');
+    expect(ready.body.error).toBe('not_ready');
+    expect(ready.body.reasons).toEqual([expect.stringContaining(`${cp.file} is unusable (not valid JSON`)]);
+    expect(ready.body.reasons[0]).toContain(`a copy is kept as ${dir}/${kept[0]}`);
+    expect(ready.body.reasons[0]).toContain('restart with --reset-config');
+    const errors = messages(cp.logs, LEVEL.error);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/unusable \(not valid JSON: .*\); kept a copy as .*cdn_nodes\.json\.corrupt-/);
 
-    await cp.call('POST', '/register_node', JSON.stringify(NODE1));
-    expect(Object.keys(readFile(cp.file))).toEqual(['node1']);
+    // Nothing changes until an operator acts: no registration, no routing published, the file left as it is.
+    const refused = await cp.call('POST', '/register_node', JSON.stringify(NODE1));
+    expect(refused).toMatchObject({ status: 503, body: { error: 'state_not_loaded' } });
+    let revision = -1;
+    const source = cp.bus.source();
+    await source.start((table) => (revision = table.revision));
+    expect(revision).toBe(0);
+    expect(fs.readFileSync(cp.file, 'utf8')).toBe('{"node1": {"url": ');
     expect(fs.readFileSync(`${dir}/${kept[0]}`, 'utf8')).toBe('{"node1": {"url": ');
+    await cp.close();
+    running.splice(running.indexOf(cp), 1);
+
+    // Acting means restarting with the file fixed, or with --reset-config.
+    const reset = await start({ dir, config: { resetConfig: true } });
+    expect((await reset.call('GET', '/readyz')).status).toBe(200);
+    expect(readFile(reset.file)).toEqual({});
   });
 });

@@ -3,11 +3,26 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { type CacheCommandBus, type CdnConfig, checkWritableDirectory, type InProcessBus, type Logger, type NatsCredentials, type NodeLoadBus, type RoutingSource, type RoutingStore } from '@cdn/shared';
+import {
+  ALWAYS_CONNECTED,
+  type BusConnection,
+  type CacheCommandBus,
+  type CdnConfig,
+  checkWritableDirectory,
+  type InProcessBus,
+  type Logger,
+  type NatsCredentials,
+  type NodeLoadBus,
+  type RoutingSource,
+  type RoutingStore,
+} from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from './alerts/alerts.constants';
 import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
+import { createFileOperationStore, operationsFileFor } from './cache/store/file-operation-store';
+import type { OperationStore } from './cache/store/operation-store';
+import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
 import type { ProbeLeadership } from './health/health.constants';
 import { HealthService } from './health/health.service';
@@ -26,7 +41,7 @@ export interface ControlPlane {
   /** The admin API as a plain Node request handler (the Nest express instance after app.init()). */
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   app: INestApplication;
-  /** Stops the health loop and load broadcasts, flushes pending state writes, closes Nest (and its microservice); pending alert retries are cancelled. */
+  /** Stops the health loop and load broadcasts, saves the node state, closes Nest (and its microservice); pending alert retries are cancelled. */
   close(): Promise<void>;
 }
 
@@ -51,12 +66,18 @@ export interface ControlPlaneOptions {
   alertDelivery?: AlertDeliveryOverride;
   /** Where cache purge and warm go to every edge (receipts come back as edge events through `transport`). Closed by the caller. */
   cacheCommands: CacheCommandBus;
+  /** Whether `cacheCommands` can carry a command now (NATS connected); by default always (the in-process bus). */
+  busConnection?: BusConnection;
+  /** Where cache operations are kept across restarts; by default a file beside --nodes-file. Closed by the control plane. */
+  operations?: OperationStore;
   /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
   registry?: Registry;
   /** Clock in ms, for tests. */
   now?: () => number;
   /** Tests only: how often the whole routing store is reconciled (ms); 30 s by default. */
   reconcileIntervalMs?: number;
+  /** Tests only: shorter snapshot and re-send periods. */
+  timings?: Partial<Timings>;
 }
 
 /**
@@ -65,6 +86,7 @@ export interface ControlPlaneOptions {
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { config, logger, store, source } = options;
+  const registry = options.registry ?? new Registry();
   // Changes could never be saved: better not to start than to lose them.
   checkWritableDirectory(config.nodesFile, '--nodes-file', 'the node state');
   const app = await NestFactory.create(
@@ -76,10 +98,15 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       nodeLoads: options.nodeLoads,
       probeLeadership: options.probeLeadership,
       alertDelivery: options.alertDelivery,
-      cacheCommands: options.cacheCommands,
+      cache: {
+        commands: options.cacheCommands,
+        store: options.operations ?? createFileOperationStore({ file: operationsFileFor(config.nodesFile), logger, now: options.now }),
+        connection: options.busConnection ?? ALWAYS_CONNECTED,
+      },
       clock: options.now ?? Date.now,
-      registry: options.registry ?? new Registry(),
+      registry,
       reconcileIntervalMs: options.reconcileIntervalMs,
+      timings: options.timings,
     }),
     new ExpressAdapter(),
     // Bodies are read by readJsonBody, once AdminGate has checked that they are sent as JSON.
@@ -87,7 +114,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   );
   try {
     const routes = new RouteMethods();
-    app.useGlobalFilters(new AllExceptionsFilter(logger, routes));
+    app.useGlobalFilters(new AllExceptionsFilter(logger, routes, registry));
     const express = app.getHttpAdapter().getInstance();
     express.disable('x-powered-by');
     // Before app.init() registers the routes, so that the gate runs first for every path, known or not.
@@ -106,10 +133,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
     const health = app.get(HealthService);
     const publisher = app.get(RoutingPublisher);
-    const registry = app.get(NodeRegistry);
+    const nodes = app.get(NodeRegistry);
+    const unloaded = app.get(NodeStateStore).notLoaded;
+    if (unloaded !== undefined) publisher.withhold(unloaded);
     // Nodes whose heartbeats stopped while we were down are marked before edges see the table.
     await health.checkNodes();
-    await publisher.publishAll(registry.routeNodes());
+    await publisher.publishAll(nodes.routeNodes());
     health.start();
     reconciler.start();
     app.get(LoadBroadcaster).start();
@@ -134,7 +163,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         await reconciler.stop();
         await health.idle();
         await alerts.onModuleDestroy();
-        await state.flush();
+        await state.close();
         await app.close();
       })()),
   };

@@ -41,3 +41,54 @@ describe('cdn-control-plane (standalone)', () => {
     await nats.stop();
   });
 });
+
+describe('cdn-control-plane (standalone) while NATS is away', () => {
+  it('/healthz answers while NATS is unreachable', async () => {
+    const natsPort = await freePort();
+    const natsUrl = `nats://127.0.0.1:${natsPort}`;
+    const dir = tempDir();
+    const cp = await startApp('controlPlane', ['--nats-url', natsUrl, '--log-file', '-'], { cwd: dir });
+    const started = Date.now();
+    expect(await (await fetch(`${cp.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const ready = await fetch(`${cp.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: 'not_ready', reasons: [`connecting to NATS at ${natsUrl}`] });
+    const nodes = await fetch(`${cp.url}/nodes`);
+    expect(nodes.status).toBe(503);
+    expect(await nodes.json()).toMatchObject({ error: 'not_ready', message: expect.stringContaining(`connecting to NATS at ${natsUrl}`) });
+    expect(await (await fetch(`${cp.url}/metrics`)).text()).toMatch(/cdn_cp_startup_refused_requests_total [1-9]/);
+
+    // Once NATS is there, the start completes by itself.
+    await startNats({ port: natsPort });
+    await eventually(async () => (await fetch(`${cp.url}/readyz`)).status === 200, 20_000);
+    expect((await fetch(`${cp.url}/nodes`)).status).toBe(200);
+    await cp.stop();
+  });
+
+  it('keeps cache operations in NATS across a restart, and refuses a purge while NATS is down', async () => {
+    const nats = await startNats();
+    const dir = tempDir();
+    const args = ['--nats-url', nats.url, '--log-file', '-'];
+    const first = await startApp('controlPlane', args, { cwd: dir });
+    await eventually(async () => (await fetch(`${first.url}/readyz`)).status === 200);
+    const accepted = await fetch(`${first.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }) });
+    expect(accepted.status).toBe(202);
+    const { operation_id: id } = (await accepted.json()) as { operation_id: string };
+    await first.stop('SIGTERM');
+
+    // Another directory: the operation comes from the cdn_operations bucket, not from a local file.
+    const second = await startApp('controlPlane', args, { cwd: tempDir() });
+    await eventually(async () => (await fetch(`${second.url}/readyz`)).status === 200);
+    expect(await (await fetch(`${second.url}/operations/${id}`)).json()).toMatchObject({ operation_id: id, complete: true, expected_edges: [] });
+
+    await nats.stop();
+    const refused = await eventually(async () => {
+      const res = await fetch(`${second.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }) });
+      return res.status === 503 ? res : undefined;
+    });
+    expect(await refused!.json()).toMatchObject({ error: 'bus_unavailable' });
+    await eventually(() => second.output.includes('WARNING control-plane: Refused a cache purge: NATS at'), 3_000);
+    await second.stop();
+  });
+});

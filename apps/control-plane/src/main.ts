@@ -2,6 +2,7 @@
  * The standalone control plane: `npm run start:control-plane -- --nats-url nats://127.0.0.1:4222 [flags]`.
  * Publishes routing to NATS (JetStream KV) and hears edge reports on NATS.
  */
+import type http from 'node:http';
 import {
   CdnConfig,
   checkOptionsOrExit,
@@ -23,14 +24,21 @@ import {
   openAdminApiWarning,
   programInfo,
   readNatsCredentials,
+  redactUrl,
   StartupGate,
+  watchNatsConnection,
 } from '@cdn/shared';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { createNatsOperationStore } from './cache/store/nats-operation-store';
 import { createControlPlane } from './control-plane';
 import { countNatsProblems } from './transport/nats-problems';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** A request made while the start is not done waits this long for it, then gets 503 not_ready. */
+const STARTUP_WAIT_MS = 2_000;
+/** NATS still unreachable after this long is worth a WARNING (the client keeps trying quietly). */
+const NATS_WAIT_WARNING_MS = 5_000;
 
 async function main(): Promise<void> {
   const info = programInfo('control-plane');
@@ -51,20 +59,44 @@ async function main(): Promise<void> {
 }
 
 async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCredentials, logger: Logger, program: string): Promise<void> {
-  // The port is taken first: a port in use stops the start before anything touches saved state.
-  const gate = new StartupGate();
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
+  const refused = new Counter({ name: 'cdn_cp_startup_refused_requests_total', help: 'Requests answered 503 not_ready because the start had not finished (e.g. NATS unreachable)', registers: [registry] });
+  // The port is taken first: a port in use stops the start before anything touches saved state. Until the
+  // start is done, /healthz answers 200, /readyz 503 with what it waits for, /metrics as usual, and other
+  // requests 503 not_ready after a short wait: connecting to NATS may take as long as NATS is down.
+  const gate = new StartupGate({ waitMs: STARTUP_WAIT_MS, onRefused: () => refused.inc(), early: { '/metrics': (_req, res) => void serveMetrics(registry, res) } });
   const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_cp_') });
   await listen(server, config.host, config.port);
 
-  collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
+  gate.setPhase(`connecting to NATS at ${redactUrl(config.natsUrl)}`);
+  const stillConnecting = setTimeout(
+    () => logger.warn(`Still connecting to NATS at ${redactUrl(config.natsUrl)}; until then /healthz answers 200 and /readyz and the admin API 503 not_ready`),
+    NATS_WAIT_WARNING_MS,
+  );
   // A NATS that refuses our credentials or certificate stops the start: nothing we publish would reach an edge.
-  const nc = await connectNats({ servers: config.natsUrl, name: program, logger, credentials, whenRefused: 'fail', onProblem: countNatsProblems(registry) });
+  const nc = await connectNats({ servers: config.natsUrl, name: program, logger, credentials, whenRefused: 'fail', onProblem: countNatsProblems(registry) }).finally(() =>
+    clearTimeout(stillConnecting),
+  );
+  gate.setPhase('loading the node state and publishing the routing table');
   const store = createNatsRoutingStore({ nc, logger });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
+  const operations = createNatsOperationStore({ nc, logger });
+  const busConnection = watchNatsConnection(nc, config.natsUrl);
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
-  const cp = await createControlPlane({ config, logger, store, source, cacheCommands, nodeLoads, registry, transport: { kind: 'nats', servers: config.natsUrl, credentials } });
+  const cp = await createControlPlane({
+    config,
+    logger,
+    store,
+    source,
+    cacheCommands,
+    busConnection,
+    operations,
+    nodeLoads,
+    registry,
+    transport: { kind: 'nats', servers: config.natsUrl, credentials },
+  });
   gate.open(cp.handler);
   logger.info(`Control plane listening on http://${config.host}:${config.port}`);
   const warning = openAdminApiWarning(config, config, '--host 127.0.0.1, or an address only your operators and nodes can reach');
@@ -92,6 +124,12 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
     });
     logger.info('Control plane stopped');
   });
+}
+
+async function serveMetrics(registry: Registry, res: http.ServerResponse): Promise<void> {
+  const text = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 void main();

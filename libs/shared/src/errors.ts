@@ -21,6 +21,9 @@ export const ERRORS = {
   upstream_unreachable: { status: 502, message: 'Failed to forward request to the chosen node.' },
   no_active_node: { status: 503, message: 'No active CDN node can serve this request; register a node or send a heartbeat.' },
   not_ready: { status: 503, message: 'No routing table has been received yet.' },
+  state_not_writable: { status: 503, message: 'The node state cannot be saved, so the change was not made; see /readyz and the log.' },
+  state_not_loaded: { status: 503, message: 'The saved node state could not be loaded; fix the nodes file and restart, or restart with --reset-config.' },
+  bus_unavailable: { status: 503, message: 'The message bus (NATS) is not connected, so the command cannot reach the edges; nothing was sent.' },
   upstream_timeout: { status: 504, message: 'The chosen node did not answer in time.' },
   not_cached: { status: 504, message: 'The request allows only a cached answer (only-if-cached) and none is stored.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -88,6 +88,9 @@ export type { ConnectNatsOptions, NatsProblemKind } from './nats/nats-connection
 export { NO_NATS_CREDENTIALS, readNatsCredentials } from './nats/nats-credentials';
 export type { NatsCredentialOptions, NatsCredentials } from './nats/nats-credentials';
 export { redactUrl } from './logging/redact-url';
+export { ALWAYS_CONNECTED, watchNatsConnection } from './nats/nats-connection-state';
+export type { BusConnection } from './nats/nats-connection-state';
+export { NATS_REQUEST_TIMEOUT_MS, withTimeout } from './nats/nats-routing-bucket';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';
 export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-events';

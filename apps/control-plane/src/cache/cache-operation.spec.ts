@@ -1,6 +1,6 @@
 import type { CacheReceipt } from '@cdn/shared';
 import { describe, expect, it } from 'vitest';
-import { createOperation, entriesAffected, pendingEdges, recordReceipt, toOperationView } from './cache-operation';
+import { createOperation, entriesAffected, pendingEdges, recordLostEdge, recordReceipt, toOperationView } from './cache-operation';
 
 const T0 = 1_700_000_000_000;
 const PURGE = { urls: ['/cdn/a'], prefixes: [], tags: [], soft: false };
@@ -74,10 +74,33 @@ describe('cache operations', () => {
       shared_tier_by: 'edge-a',
       expected_edges: ['edge-a', 'edge-b'],
       pending_edges: ['edge-b'],
+      lost_edges: [],
+      sends: 1,
       receipts: [{ edge: 'edge-a', applied: true, entries_affected: 2, errors: [], finished_at: '2023-11-14T22:13:20.050Z' }],
       warnings: [],
     });
     const warm = createOperation({ id: 'w', type: 'warm', request: { urls: ['/cdn/a'] }, now: T0, liveEdges: ['edge-a'] });
     expect(toOperationView(warm)).not.toHaveProperty('shared_tier_by');
+  });
+
+  it('completes without an edge that was lost before it answered, and names it', () => {
+    const op = purge(['edge-a', 'edge-b']);
+    recordReceipt(op, receipt('edge-a'), T0 + 1);
+    expect(recordLostEdge(op, 'edge-b', T0 + 10_000)).toEqual({ kind: 'lost', completed: true });
+    expect(toOperationView(op)).toMatchObject({ complete: true, pending_edges: [], lost_edges: ['edge-b'] });
+    expect(recordLostEdge(op, 'edge-a', T0 + 10_001)).toEqual({ kind: 'not_pending' });
+  });
+
+  it('warns when the edge meant to purge the shared tier is lost', () => {
+    const op = purge(['edge-a', 'edge-b']);
+    recordLostEdge(op, 'edge-a', T0 + 1);
+    expect(op.warnings).toEqual([expect.stringContaining('edge edge-a, which was to purge it, was lost')]);
+  });
+
+  it('takes a late receipt from a lost edge off the lost list', () => {
+    const op = purge(['edge-a']);
+    recordLostEdge(op, 'edge-a', T0 + 1);
+    recordReceipt(op, receipt('edge-a'), T0 + 2);
+    expect(toOperationView(op)).toMatchObject({ complete: true, lost_edges: [], receipts: [{ edge: 'edge-a' }] });
   });
 });

@@ -18,17 +18,17 @@ export class CacheOperationsController {
   @Post('cache/purge')
   @HttpCode(202)
   async purge(@Req() req: IncomingMessage): Promise<{ operation_id: string }> {
-    return { operation_id: this.operations.purge(parsePurgeRequest(await readJsonBody(req, MAX_CACHE_BODY_BYTES))) };
+    return { operation_id: await this.operations.purge(parsePurgeRequest(await readJsonBody(req, MAX_CACHE_BODY_BYTES))) };
   }
 
   @Post('cache/warm')
   @HttpCode(202)
   async warm(@Req() req: IncomingMessage): Promise<{ operation_id: string }> {
-    return { operation_id: this.operations.warm(parseWarmRequest(await readJsonBody(req, MAX_CACHE_BODY_BYTES))) };
+    return { operation_id: await this.operations.warm(parseWarmRequest(await readJsonBody(req, MAX_CACHE_BODY_BYTES))) };
   }
 
   @Get('operations/:id')
-  get(@Param('id') id: string): OperationView {
+  get(@Param('id') id: string): Promise<OperationView> {
     return this.operations.view(id);
   }
 

@@ -30,6 +30,18 @@ export class OperationLog {
     return this.operations.get(id);
   }
 
+  /** Operations still waiting for receipts, oldest first. */
+  pending(): CacheOperation[] {
+    this.prune();
+    return [...this.operations.values()].filter((operation) => operation.completedAt === null);
+  }
+
+  /** Every operation kept, oldest first. */
+  all(): CacheOperation[] {
+    this.prune();
+    return [...this.operations.values()];
+  }
+
   /** Operations still waiting for receipts. */
   pendingCount(): number {
     this.prune();

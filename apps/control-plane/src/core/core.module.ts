@@ -4,7 +4,8 @@ import { ALERT_DELIVERY, AlertDeliveryOverride } from '../alerts/alerts.constant
 import { PROBE_LEADERSHIP, ProbeLeadership, SOLE_PROBE_LEADER } from '../health/health.constants';
 import { DEFAULT_RECONCILE_INTERVAL_MS, ROUTING_RECONCILE_INTERVAL } from '../routing/routing.constants';
 import type { Registry } from 'prom-client';
-import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE } from './core.constants';
+import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS, ROUTING_SOURCE, ROUTING_STORE, TIMINGS } from './core.constants';
+import { DEFAULT_TIMINGS, Timings } from './timings';
 
 export interface CoreDependencies {
   config: CdnConfig;
@@ -20,6 +21,8 @@ export interface CoreDependencies {
   alertDelivery?: AlertDeliveryOverride;
   /** How often the whole routing store is reconciled (ms); 30 s by default. */
   reconcileIntervalMs?: number;
+  /** Tests shorten the background periods; defaults to DEFAULT_TIMINGS. */
+  timings?: Partial<Timings>;
 }
 
 /** Makes the control plane's outside dependencies injectable everywhere. */
@@ -38,6 +41,7 @@ export class CoreModule {
       { provide: PROBE_LEADERSHIP, useValue: deps.probeLeadership ?? SOLE_PROBE_LEADER },
       { provide: ALERT_DELIVERY, useValue: deps.alertDelivery ?? {} },
       { provide: ROUTING_RECONCILE_INTERVAL, useValue: deps.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS },
+      { provide: TIMINGS, useValue: { ...DEFAULT_TIMINGS, ...deps.timings } },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

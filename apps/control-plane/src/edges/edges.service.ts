@@ -129,6 +129,11 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Whether an edge reports now, was declared lost, or has not been heard from (or was forgotten). */
+  status(id: string): 'live' | 'lost' | 'unknown' {
+    return this.edges.get(id)?.status ?? 'unknown';
+  }
+
   /** Ids of the edges reporting now, sorted: who must answer a cache operation. */
   liveEdgeIds(): string[] {
     this.sweep();

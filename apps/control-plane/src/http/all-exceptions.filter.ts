@@ -1,20 +1,28 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CdnError, ErrorBody, errorBody, Logger } from '@cdn/shared';
+import { Counter, type Registry } from 'prom-client';
+import { RequestAborted } from './request-aborted';
 import type { RouteMethods } from './route-methods';
 
 /**
  * Turns every failure of the admin API into the catalogue's JSON `{error, message, ...}`:
  * our own CdnErrors as they are, Nest's 404 for unknown routes as `not_found` (or `method_not_allowed`
  * with `Allow` when the path exists with other methods), body-parser
- * style errors by their status, and anything else as a logged `internal_error`.
+ * style errors by their status, and anything else as a logged `internal_error`. A client that left
+ * before its request was read gets nothing (there is nobody to answer): counted and logged at DEBUG.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly aborted: Counter;
+
   constructor(
     private readonly logger: Logger,
     private readonly routes: RouteMethods,
-  ) {}
+    registry: Registry,
+  ) {
+    this.aborted = new Counter({ name: 'cdn_cp_http_aborted_requests_total', help: 'Admin requests whose client left before the request was read', registers: [registry] });
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') {
@@ -24,6 +32,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<IncomingMessage & { originalUrl?: string }>();
     const res = http.getResponse<ServerResponse>();
+    if (exception instanceof RequestAborted) {
+      this.aborted.inc();
+      this.logger.debug(`${req.method} ${req.originalUrl ?? req.url}: the client left before its request body arrived`);
+      res.destroy();
+      return;
+    }
     const { status, body, allow } = this.toAnswer(exception, req);
     if (res.headersSent) {
       res.destroy();

@@ -1,6 +1,6 @@
 import type { RouteNode } from '@cdn/shared';
 import type { StoredNodes } from '../state/node-state-file';
-import { fromStoredNode, NodeState, toRouteNode, toStoredNode } from './node-state';
+import { fromStoredNode, NodeState, toRouteNode } from './node-state';
 
 /** The control plane's node table, in registration order (a Map keeps insertion order). */
 export class NodeRegistry {
@@ -43,10 +43,6 @@ export class NodeRegistry {
 
   get size(): number {
     return this.nodes.size;
-  }
-
-  toStored(): StoredNodes {
-    return new Map(this.list().map((node) => [node.id, toStoredNode(node)]));
   }
 
   routeNodes(): RouteNode[] {

@@ -120,3 +120,17 @@ export function storedChanged(before: NodeState | undefined, after: NodeState): 
   if (!before) return true;
   return JSON.stringify(toStoredNode(before)) !== JSON.stringify(toStoredNode(after));
 }
+
+/**
+ * Whether `before` and `after` differ in what must be saved before a change is answered: the node's
+ * existence and what an operator or the node itself declared (a re-registration with the same fields is
+ * no more than a heartbeat). Heartbeat times, loads, failures and health wait for the next snapshot.
+ */
+export function durableChanged(before: NodeState | undefined, after: NodeState | undefined): boolean {
+  if (!before || !after) return before !== after;
+  const declared = (node: NodeState) => {
+    const { last_heartbeat: _t, is_active: _a, fail_count: _f, current_load: _l, ...rest } = toStoredNode(node);
+    return JSON.stringify(rest);
+  };
+  return declared(before) !== declared(after);
+}

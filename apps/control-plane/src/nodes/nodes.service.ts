@@ -9,14 +9,17 @@ import { issueNodeToken } from '../security/node-token';
 import { NodeUrlPolicy } from '../security/node-url-policy';
 import { authConfigured } from '../security/token-store';
 import { NodeStateStore } from '../state/node-state-store';
+import { DurableChanges } from './durable-changes';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
 
 /**
- * Every change to the node table goes through here: apply it in memory, tell the edges when it
- * changes what they route by, and save the file (awaited, so an answered change survives a crash).
- * The routing write is not awaited: with NATS down it would hold every answer for the store's
- * timeout, and the publisher never rejects (a failed write is retried as a full publish).
+ * Every change to the node table goes through here. Registrations, deregistrations and drains are
+ * saved first (DurableChanges): only once the file holds them do they take effect in memory and reach
+ * the edges, so an answered change survives a crash and a change that cannot be saved never routes
+ * (503 state_not_writable). Heartbeats and health facts take effect at once and reach the file with the
+ * next snapshot. The routing write is not awaited: with NATS down it would hold every answer for the
+ * store's timeout, and the publisher never rejects (a failed write is retried as a full publish).
  * Health facts (heartbeats, probes, edge signals, drains) go through the pure health model; every
  * status change it makes is logged, counted and handed to the alerts.
  * Registration is also where --node-url-allow and --max-nodes are enforced and node tokens are issued.
@@ -37,6 +40,7 @@ export class NodesService {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly state: NodeStateStore,
+    private readonly durable: DurableChanges,
     private readonly routing: RoutingPublisher,
     private readonly alerts: AlertsService,
     private readonly urlPolicy: NodeUrlPolicy,
@@ -81,39 +85,58 @@ export class NodesService {
   }
 
   /**
-   * Registers a node, or updates it when the id is known; a registration counts as a heartbeat.
-   * Returns the node's new token when it got one: a new node, or a known one that had none, while
-   * tokens are configured. An update keeps the token the node has.
+   * Registers a node, or updates it when the id is known; a registration counts as a heartbeat. Saved
+   * before it takes effect. Returns the node's new token when it got one: a new node, or a known one that
+   * had none, while tokens are configured. An update keeps the token the node has.
    */
   async register(registration: NodeRegistration): Promise<{ created: boolean; nodeToken?: string }> {
     const problem = await this.urlPolicy.problemWith(registration.url);
     if (problem !== undefined) {
       throw this.refused('url_not_allowed', new CdnError('invalid_node', `Invalid node registration: url ${problem}`, { fields: { url: problem } }), registration.id);
     }
-    // From here to the table change nothing is awaited, so concurrent registrations cannot overshoot --max-nodes.
     const now = this.clock();
-    const before = this.registry.get(registration.id);
-    if (!before && this.registry.size >= this.maxNodes) {
-      const message = `Cannot register node ${registration.id}: ${this.registry.size} nodes are registered, as many as --max-nodes (${this.maxNodes}) allows; deregister one or raise --max-nodes`;
+    const known = this.registry.get(registration.id);
+    // Registrations still being saved count too, so that a burst of them cannot overshoot --max-nodes.
+    const registered = this.registry.size + this.durable.pendingAdditions();
+    if (!known && !this.durable.isPending(registration.id) && registered >= this.maxNodes) {
+      const message = `Cannot register node ${registration.id}: ${registered} nodes are registered, as many as --max-nodes (${this.maxNodes}) allows; deregister one or raise --max-nodes`;
       throw this.refused('too_many_nodes', new CdnError('too_many_nodes', message, { max_nodes: this.maxNodes }), registration.id);
     }
-    const token = this.issueTokens && !before?.tokenSha256 ? issueNodeToken() : undefined;
-    const updated = before ? updatedNode(before, registration) : newNode(registration, now);
-    const base = token ? { ...updated, tokenSha256: token.sha256 } : updated;
-    this.registrations.inc({ kind: before ? 'updated' : 'created' });
-    this.logger.info(`Node ${base.id} ${before ? 'updated' : 'registered'}: ${base.url} (${base.location}, capacity ${base.capacity})`);
-    if (token) this.tokenIssued(base.id, 'registration');
-    const node = this.step(base, { kind: 'heartbeat', at: now });
-    await this.commit(before, { ...node, lastHeartbeat: now });
-    return { created: !before, ...(token ? { nodeToken: token.token } : {}) };
+    const token = this.issueTokens && !known?.tokenSha256 ? issueNodeToken() : undefined;
+    const base = (before: NodeState | undefined) => {
+      const node = before ? updatedNode(before, registration) : newNode(registration, now);
+      return token ? { ...node, tokenSha256: token.sha256 } : node;
+    };
+    let created = false;
+    await this.durable.commit(
+      `register node ${registration.id}`,
+      registration.id,
+      (before) => ({ ...this.next(base(before), { kind: 'heartbeat', at: now }).node, lastHeartbeat: now }),
+      () => {
+        const before = this.registry.get(registration.id);
+        const node = base(before);
+        created = !before;
+        this.registrations.inc({ kind: before ? 'updated' : 'created' });
+        this.logger.info(`Node ${node.id} ${before ? 'updated' : 'registered'}: ${node.url} (${node.location}, capacity ${node.capacity})`);
+        if (token) this.tokenIssued(node.id, 'registration');
+        this.commit(before, { ...this.step(node, { kind: 'heartbeat', at: now }), lastHeartbeat: now }, 'saved');
+      },
+    );
+    return { created, ...(token ? { nodeToken: token.token } : {}) };
   }
 
-  /** Gives the node a new token (rotation): the old one stops working at once. Returns the new token. */
+  /** Gives the node a new token (rotation), saved before it takes effect: then the old one stops working at once. Returns the new token. */
   async issueToken(id: string): Promise<string> {
-    const before = this.get(id);
+    this.get(id);
     const token = issueNodeToken();
-    this.tokenIssued(id, 'rotation');
-    await this.commit(before, { ...before, tokenSha256: token.sha256 });
+    await this.durable.commit(`issue a token to node ${id}`, id, (before) => before && { ...before, tokenSha256: token.sha256 }, () => {
+      const before = this.registry.get(id);
+      if (!before) return;
+      this.tokenIssued(id, 'rotation');
+      this.commit(before, { ...before, tokenSha256: token.sha256 }, 'saved');
+    });
+    // Deregistered while the token was being saved: there is no node to give it to.
+    this.get(id);
     return token.token;
   }
 
@@ -138,41 +161,55 @@ export class NodesService {
     this.heartbeats.inc();
     this.logger.debug(`Heartbeat from node ${id}`);
     const node = this.step({ ...before, currentLoad: currentLoad ?? before.currentLoad }, { kind: 'heartbeat', at: now });
-    await this.commit(before, { ...node, lastHeartbeat: now });
+    this.commit(before, { ...node, lastHeartbeat: now });
   }
 
+  /** Saved before it takes effect. */
   async deregister(id: string): Promise<void> {
-    const node = this.get(id);
-    this.registry.delete(id);
-    this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
-    void this.routing.removeNode(id);
-    this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
-    await this.state.save(this.registry.toStored());
+    this.get(id);
+    await this.durable.commit(`deregister node ${id}`, id, () => undefined, () => {
+      const node = this.registry.get(id);
+      if (!node || !this.registry.delete(id)) return;
+      this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
+      void this.routing.removeNode(id);
+      this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
+    });
   }
 
-  /** An operator drains the node (no new traffic) or undoes it (its health decides again). */
+  /** An operator drains the node (no new traffic) or undoes it (its health decides again). Saved before it takes effect. */
   async setDrained(id: string, drained: boolean): Promise<NodeState> {
-    const before = this.get(id);
-    if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
-    const node = this.step(before, { kind: 'drain', at: this.clock(), drained });
-    await this.commit(before, node);
-    return node;
+    const at = this.clock();
+    this.get(id);
+    const input: HealthInput = { kind: 'drain', at, drained };
+    await this.durable.commit(`${drained ? 'drain' : 'undrain'} node ${id}`, id, (before) => before && this.next(before, input).node, () => {
+      const before = this.registry.get(id);
+      if (!before) return;
+      if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
+      this.commit(before, this.step(before, input), 'saved');
+    });
+    // Deregistered while the drain was being saved: nothing is left to show.
+    return this.get(id);
   }
 
   /** Applies a fact from the health loop (heartbeat age, a probe) or from edges; unknown ids are ignored (deregistered meanwhile). */
   async applyHealth(id: string, input: HealthInput): Promise<void> {
     const before = this.registry.get(id);
     if (!before) return;
-    await this.commit(before, this.step(before, input));
+    this.commit(before, this.step(before, input));
   }
 
   /** Runs the health model and sets the result in the table at once (before any await), so concurrent facts never overwrite each other. */
   private step(node: NodeState, input: HealthInput): NodeState {
-    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
-    const next: NodeState = { ...node, health, failCount: node.failCount + failures };
+    const { node: next, transition } = this.next(node, input);
     this.registry.set(next);
     if (transition) this.onTransition(next, transition);
     return next;
+  }
+
+  /** The health model's answer alone, without taking effect: also previews a change that is about to be saved. */
+  private next(node: NodeState, input: HealthInput): { node: NodeState; transition?: Transition } {
+    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
+    return { node: { ...node, health, failCount: node.failCount + failures }, transition };
   }
 
   private onTransition(node: NodeState, t: Transition): void {
@@ -186,11 +223,12 @@ export class NodesService {
     return this.registry.list().filter(isActive).length;
   }
 
-  private async commit(before: NodeState | undefined, after: NodeState): Promise<void> {
+  /** Takes a change into the table and the routing; `saved` when the file already holds it, else it waits for the next snapshot. */
+  private commit(before: NodeState | undefined, after: NodeState, saved?: 'saved'): void {
     this.registry.set(after);
-    // Started before the save, so that in one process the edge routes by a change before it is answered.
+    // Started before the answer, so that in one process the edge routes by a change before it is answered.
     if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
-    if (storedChanged(before, after)) await this.state.save(this.registry.toStored());
+    if (!saved && storedChanged(before, after)) this.state.markChanged();
   }
 }
 

@@ -18,9 +18,11 @@ export class ProbesController {
     return { status: 'ok' };
   }
 
+  /** 503 not_ready with every reason (`reasons`) while the control plane should not take traffic. */
   @Get('readyz')
   readyz(): { status: string } {
-    if (!this.readiness.isReady()) throw new CdnError('not_ready', 'The control plane has not published its first routing table yet.');
+    const reasons = this.readiness.problems();
+    if (reasons.length > 0) throw new CdnError('not_ready', reasons.join(' '), { reasons });
     return { status: 'ready' };
   }
 

@@ -24,6 +24,8 @@ export class RoutingPublisher {
   /** A change was skipped while dirty after the snapshot of the current full publish was taken. */
   private missed = false;
   private fullPublishInFlight: Promise<boolean> | undefined;
+  /** Why nothing may be published at all; edges then keep the table they have. */
+  private withheldBecause: string | undefined;
   private readonly publishes: Counter<'kind' | 'result'>;
   private readonly refused: RefusedNodes;
 
@@ -37,7 +39,7 @@ export class RoutingPublisher {
     this.refused = new RefusedNodes(logger, registry);
     this.publishes = new Counter({
       name: 'cdn_cp_routing_publishes_total',
-      help: 'Writes of routing state to the routing store, by kind (full, node, delete, settings) and result (ok, error, refused: the node fails the routing schema and was withdrawn)',
+      help: 'Writes of routing state to the routing store, by kind (full, node, delete, settings) and result (ok, error, refused: the node fails the routing schema and was withdrawn, withheld: the node state is not loaded)',
       labelNames: ['kind', 'result'],
       registers: [registry],
     });
@@ -55,6 +57,21 @@ export class RoutingPublisher {
   /** True once the store has accepted a full publish (readiness). */
   get ready(): boolean {
     return this.published;
+  }
+
+  /** Why routing is withheld (readiness), when it is. */
+  get withheld(): string | undefined {
+    return this.withheldBecause;
+  }
+
+  /**
+   * Publishes nothing from now on: when the saved nodes could not be loaded, the empty table this control
+   * plane holds would take every node out of routing. In the split deployment edges keep serving with the
+   * table in the bucket; the hold lasts until an operator restarts the control plane.
+   */
+  withhold(reason: string): void {
+    this.withheldBecause = `Routing is not published: ${reason}`;
+    this.logger.warn(`${this.withheldBecause} Edges keep the routing table they have.`);
   }
 
   settings(): RoutingSettings {
@@ -94,6 +111,7 @@ export class RoutingPublisher {
   }
 
   private async replaceAll(nodes: readonly RouteNode[]): Promise<boolean> {
+    if (this.withheldBecause !== undefined) return this.skip('full');
     this.missed = false;
     let published: number;
     try {
@@ -120,6 +138,7 @@ export class RoutingPublisher {
 
   /** `write` may say its entry was refused by the routing schema (and so withdrawn) rather than published. */
   private async write(kind: PublishKind, write: () => Promise<'ok' | 'refused' | void>): Promise<void> {
+    if (this.withheldBecause !== undefined) return void this.skip(kind);
     // While dirty, the next full publish carries this change too.
     if (this.dirty) {
       this.missed = true;
@@ -130,6 +149,11 @@ export class RoutingPublisher {
     } catch (err) {
       this.onFailure(kind, err);
     }
+  }
+
+  private skip(kind: PublishKind): false {
+    this.publishes.inc({ kind, result: 'withheld' });
+    return false;
   }
 
   private onFailure(kind: PublishKind, err: unknown): void {

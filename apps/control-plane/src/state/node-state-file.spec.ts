@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredNode } from '@cdn/shared';
 import { writeFileAtomic } from './atomic-write';
-import { loadNodesFile, serializeNodes, writeNodesFile } from './node-state-file';
+import { loadNodesFile, serializeEntries, serializeNode, serializeNodes, writeNodesFile } from './node-state-file';
 
 const NODE: StoredNode = {
   url: 'http://cdn1.example.com',
@@ -59,6 +59,13 @@ describe('the node state file', () => {
     expect(text).toContain('\n    "node1": {\n        "url": "http://cdn1.example.com",');
   });
 
+  it('written node by node, is the text JSON.stringify gives the whole object with 4-space indents', () => {
+    const nodes = { node1: NODE, 'n.2-x_y': { ...NODE, state: 'draining' as const, lat: 39.9, lon: -116.4, location: 'CN/"Bei\\jing"\n' } };
+    expect(serializeEntries(Object.entries(nodes).map(([id, node]) => [id, serializeNode(node)] as const))).toBe(`${JSON.stringify(nodes, null, 4)}\n`);
+    expect(serializeNodes(new Map(Object.entries(nodes)))).toBe(`${JSON.stringify(nodes, null, 4)}\n`);
+    expect(serializeEntries([])).toBe('{}\n');
+  });
+
   it('loads the seed manual example, including its zone-less timestamps', async () => {
     fs.writeFileSync(file, JSON.stringify({ node1: NODE, node2: { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' } }, null, 4));
     const result = await loadNodesFile(file, { reset: false, now: NOW });
@@ -68,7 +75,7 @@ describe('the node state file', () => {
         ['node1', NODE],
         ['node2', { ...NODE, url: 'http://cdn2.example.com', location: 'Shanghai' }],
       ]),
-      rejected: [],
+      invalid: [],
     });
   });
 
@@ -76,31 +83,49 @@ describe('the node state file', () => {
     expect(await loadNodesFile(file, { reset: false, now: NOW })).toEqual({ kind: 'missing' });
   });
 
-  it('keeps a file that is not JSON aside instead of overwriting it', async () => {
+  it('copies a file that is not JSON aside and leaves it in place, to be fixed', async () => {
     fs.writeFileSync(file, '{"node1": {');
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('not valid JSON'), keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z` });
-    expect(fs.existsSync(file)).toBe(false);
+    expect(result).toEqual({ kind: 'unusable', reason: expect.stringContaining('not valid JSON'), keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z` });
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"node1": {');
     expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe('{"node1": {');
   });
 
-  it('keeps aside a file that is not an object keyed by id', async () => {
-    fs.writeFileSync(file, JSON.stringify([NODE]));
-    const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'corrupt', reason: expect.stringContaining('keyed by node id') });
-  });
-
-  it('leaves out the nodes that break the registration rules, naming the field, and keeps a copy of the file', async () => {
-    const text = JSON.stringify({ node1: { ...NODE, capacity: 'lots' }, node2: NODE });
-    fs.writeFileSync(file, text);
+  it('loads the valid nodes of a file with invalid ones, naming each bad field, and keeps the file as it was', async () => {
+    const original = JSON.stringify({ node1: { ...NODE, capacity: 'lots' }, node2: NODE, 'bad id!': NODE });
+    fs.writeFileSync(file, original);
     const result = await loadNodesFile(file, { reset: false, now: NOW });
     expect(result).toEqual({
       kind: 'loaded',
       nodes: new Map([['node2', NODE]]),
-      rejected: [{ id: 'node1', reason: expect.stringContaining('capacity') }],
+      invalid: [
+        { id: 'node1', problems: expect.stringMatching(/^capacity: /) },
+        { id: 'bad id!', problems: expect.stringMatching(/^id: /) },
+      ],
       keptAs: `${file}.corrupt-2024-05-06T07-08-09-010Z`,
     });
-    expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe(text);
+    expect(fs.readFileSync(`${file}.corrupt-2024-05-06T07-08-09-010Z`, 'utf8')).toBe(original);
+  });
+
+  it('refuses as a whole a file whose every node is invalid: an empty table would route nothing', async () => {
+    fs.writeFileSync(file, JSON.stringify({ node1: { ...NODE, capacity: 'lots' } }));
+    expect(await loadNodesFile(file, { reset: false, now: NOW })).toMatchObject({ kind: 'unusable', reason: expect.stringContaining('node1: capacity') });
+  });
+
+  it('refuses JSON that is not an object of nodes', async () => {
+    fs.writeFileSync(file, '[1, 2]');
+    expect(await loadNodesFile(file, { reset: false, now: NOW })).toMatchObject({ kind: 'unusable', reason: expect.stringContaining('an array') });
+  });
+
+  it('reuses the newest copy when the same bad file is loaded again, so a restart loop does not fill the disk', async () => {
+    fs.writeFileSync(file, 'not json');
+    const first = await loadNodesFile(file, { reset: false, now: NOW });
+    const second = await loadNodesFile(file, { reset: false, now: NOW + 60_000 });
+    expect(second).toEqual(first);
+    fs.writeFileSync(file, 'other garbage');
+    const third = await loadNodesFile(file, { reset: false, now: NOW + 120_000 });
+    expect(third).not.toEqual(first);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.corrupt-'))).toHaveLength(2);
   });
 
   // Hole 1 and hole 6: an older version saved what registration now refuses.
@@ -115,7 +140,7 @@ describe('the node state file', () => {
   ])('does not load node %j that registration would refuse (%#)', async (id, node, reason) => {
     fs.writeFileSync(file, `{${JSON.stringify(id)}: ${JSON.stringify(node)}, "good": ${JSON.stringify(NODE)}}`);
     const result = await loadNodesFile(file, { reset: false, now: NOW });
-    expect(result).toMatchObject({ kind: 'loaded', rejected: [{ id, reason: expect.stringContaining(reason) }] });
+    expect(result).toMatchObject({ kind: 'loaded', invalid: [{ id, problems: expect.stringContaining(reason) }] });
     expect(result.kind === 'loaded' && [...result.nodes.keys()]).toEqual(['good']);
   });
 

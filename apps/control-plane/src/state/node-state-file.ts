@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
-import { describeIssues, nodeIdSchema, StoredNode, storedNodeSchema } from '@cdn/shared';
+import type { StoredNode } from '@cdn/shared';
 import { writeFileAtomic } from './atomic-write';
+import { keepAside } from './keep-aside';
+import { InvalidNode, parseNodesFile } from './parse-nodes-file';
 
 /**
  * The saved nodes by id, in registration order. A Map in memory; the file is the seed's JSON object keyed
@@ -8,22 +10,31 @@ import { writeFileAtomic } from './atomic-write';
  */
 export type StoredNodes = ReadonlyMap<string, StoredNode>;
 
-/** A saved node that failed the registration rules; left out of the table, kept in the copy `keptAs`. */
-export interface RejectedNode {
-  id: string;
-  reason: string;
-}
-
 export type LoadResult =
-  | { kind: 'loaded'; nodes: StoredNodes; rejected: RejectedNode[]; keptAs?: string }
+  /** `invalid` nodes were left out; the file as it was is kept as `keptAs` (set when some were). */
+  | { kind: 'loaded'; nodes: StoredNodes; invalid: InvalidNode[]; keptAs?: string }
   | { kind: 'missing' }
   | { kind: 'reset' }
-  /** The file could not be used; it was renamed to `keptAs` so that nobody loses it. */
-  | { kind: 'corrupt'; reason: string; keptAs: string };
+  /** Nothing usable: the file does not parse, or it held nodes and not one was valid. Copied to `keptAs`, left in place. */
+  | { kind: 'unusable'; reason: string; keptAs: string };
 
 /** Pretty-printed with 4 spaces, as the seed writes it, so that diffs against old backups stay readable. */
 export function serializeNodes(nodes: StoredNodes): string {
-  return `${JSON.stringify(Object.fromEntries(nodes), null, 4)}\n`;
+  return serializeEntries([...nodes].map(([id, node]) => [id, serializeNode(node)]));
+}
+
+/** One node's value in the file, as serializeNodes writes it (indented for its place in the object). */
+export function serializeNode(node: StoredNode): string {
+  return JSON.stringify(node, null, 4).replace(/\n/g, '\n    ');
+}
+
+/**
+ * The same text as serializeNodes, from each node's serializeNode: a caller that keeps the values of
+ * unchanged nodes writes 10,000 nodes with a join instead of serializing them all again.
+ */
+export function serializeEntries(entries: readonly (readonly [id: string, value: string])[]): string {
+  if (entries.length === 0) return '{}\n';
+  return `{\n${entries.map(([id, value]) => `    ${JSON.stringify(id)}: ${value}`).join(',\n')}\n}\n`;
 }
 
 export async function writeNodesFile(file: string, nodes: StoredNodes): Promise<void> {
@@ -31,53 +42,29 @@ export async function writeNodesFile(file: string, nodes: StoredNodes): Promise<
 }
 
 /**
- * Reads the saved nodes. `reset` (--reset-config) starts empty and writes `{}`. A file that does not
- * parse or is not an object keyed by id is renamed to `<file>.corrupt-<timestamp>` rather than
- * overwritten by the next save: it may be the only copy of a user's hand-restored backup. Nodes that
- * break the rules registration follows (an older version let some in) are left out one by one, and a copy
- * of the whole file is kept the same way, since the next save no longer holds them.
+ * Reads the saved nodes, node by node: valid nodes load, invalid ones are reported and left out.
+ * `reset` (--reset-config) starts empty and writes `{}`. Whenever something is left out, the file as it
+ * was is first copied to `<file>.corrupt-<time>`, so the next save (which rewrites the file without the
+ * bad nodes) loses nothing.
  */
 export async function loadNodesFile(file: string, options: { reset: boolean; now: number }): Promise<LoadResult> {
   if (options.reset) {
     await writeNodesFile(file, new Map());
     return { kind: 'reset' };
   }
-  let text: string;
+  let content: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    content = await fs.readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw err;
   }
-  const keptAs = `${file}.corrupt-${new Date(options.now).toISOString().replace(/[:.]/g, '-')}`;
-  const parsed = parseNodes(text);
-  if (typeof parsed === 'string') {
-    await fs.rename(file, keptAs);
-    return { kind: 'corrupt', reason: parsed, keptAs };
-  }
-  if (parsed.rejected.length === 0) return { kind: 'loaded', ...parsed };
-  await fs.copyFile(file, keptAs);
-  return { kind: 'loaded', ...parsed, keptAs };
-}
-
-/** The nodes of the file, or why the file as a whole is unusable. */
-function parseNodes(text: string): { nodes: StoredNodes; rejected: RejectedNode[] } | string {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return `not valid JSON: ${(err as Error).message}`;
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return '(top level): must be an object keyed by node id';
-  const nodes = new Map<string, StoredNode>();
-  const rejected: RejectedNode[] = [];
-  // JSON.parse makes "__proto__" an own property like any other key, so Object.entries sees it.
-  for (const [id, value] of Object.entries(data)) {
-    const idCheck = nodeIdSchema.safeParse(id);
-    const node = storedNodeSchema.safeParse(value);
-    if (!idCheck.success) rejected.push({ id, reason: `id: ${idCheck.error.issues[0].message}` });
-    else if (!node.success) rejected.push({ id, reason: describeIssues(node.error) });
-    else nodes.set(id, node.data);
-  }
-  return { nodes, rejected };
+  const parsed = parseNodesFile(content.toString('utf8'));
+  if (parsed.kind === 'unparsable') return { kind: 'unusable', reason: parsed.reason, keptAs: await keepAside(file, content, options.now) };
+  const { nodes, invalid } = parsed;
+  if (invalid.length === 0) return { kind: 'loaded', nodes, invalid };
+  const keptAs = await keepAside(file, content, options.now);
+  // An empty table from a file that held nodes would take every node out of routing: refuse it as a whole.
+  if (nodes.size === 0) return { kind: 'unusable', reason: `none of its ${invalid.length} node(s) is valid (${invalid[0].id}: ${invalid[0].problems})`, keptAs };
+  return { kind: 'loaded', nodes, invalid, keptAs };
 }

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { CdnConfig, createLogger, InProcessBus, parseConfig, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from '../alerts/alerts.constants';
+import type { Timings } from '../core/timings';
 import { ControlPlane, createControlPlane } from '../control-plane';
 import type { ProbeLeadership } from '../health/health.constants';
 
@@ -62,6 +63,7 @@ export async function startControlPlane(
     clock?: TestClock;
     probeLeadership?: ProbeLeadership;
     alertDelivery?: AlertDeliveryOverride;
+    timings?: Partial<Timings>;
   } = {},
 ): Promise<RunningControlPlane> {
   const dir = options.dir ?? tempDir();
@@ -90,6 +92,7 @@ export async function startControlPlane(
     registry,
     now: clock.now,
     reconcileIntervalMs: options.reconcileIntervalMs,
+    timings: options.timings,
   });
   const server = http.createServer(cp.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -70,4 +70,26 @@ describe('cache commands on an edge', () => {
     await edge.settle();
     expect((await request(`${edge.url}/cdn/item`)).headers['x-cache']).toBe('MISS');
   });
+
+  it('answers a re-sent purge with the same receipt, without purging again', async () => {
+    const { receipts } = await edgeWithOrigin();
+    await request(`${edge.url}/cdn/page`);
+    edge.bus.cacheCommands.publish(purge({ urls: ['/cdn/page'] }));
+    await eventually(() => receipts.length === 1);
+    await request(`${edge.url}/cdn/page`);
+    edge.bus.cacheCommands.publish(purge({ urls: ['/cdn/page'], edges: ['edge-test'] }));
+    await eventually(() => receipts.length === 2);
+    expect(receipts[1]).toEqual(receipts[0]);
+    // The entry cached after the first purge is still there: the repeat did not purge again.
+    expect((await request(`${edge.url}/cdn/page`)).headers['x-cache']).toBe('HIT');
+    expect(await edge.registry.metrics()).toContain('cdn_edge_cache_command_repeats_total{type="purge",result="answered_again"} 1');
+  });
+
+  it('ignores a re-send addressed to other edges', async () => {
+    const { receipts } = await edgeWithOrigin();
+    edge.bus.cacheCommands.publish(purge({ urls: ['/cdn/page'], edges: ['edge-other'] }));
+    await edge.settle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(receipts).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { type CacheCommand, type CacheReceipt, type LoadOf, type Logger, normalizeCdnTarget } from '@cdn/shared';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import { AppliedOperations } from './applied-operations';
 import type { RoutingState } from '../routing/routing-state';
 import type { CacheFiller } from './cache-filler';
 import { primaryKey } from './http-semantics';
@@ -26,10 +27,12 @@ export interface CacheCommandHandlerOptions {
 /**
  * Carries out the cache commands every edge receives: purges (this edge's memory tier, and the shared tier
  * when it is the edge named for it), warming, and invalidations from other edges. Purges and warms end
- * with a receipt to the control plane.
+ * with a receipt to the control plane; each is carried out once, and every copy the control plane sends
+ * again (it re-sends until it has the receipt) gets the same receipt.
  */
 export function createCacheCommandHandler(options: CacheCommandHandlerOptions): (command: CacheCommand) => void {
   const { edgeId, cache, logger, metrics, now } = options;
+  const applied = new AppliedOperations();
   // Targets in the normal form client requests are keyed by, whatever spelling the command came in (the
   // control plane normalises too; an older one, or another edge, may not have).
   const normal = (target: string) => normalizeCdnTarget(target) ?? target;
@@ -109,10 +112,24 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
       logger.debug(`Cache purge ${command.operationId}: second sweep of memory after the shared tier was purged (${count} entries)`);
       return;
     }
+    // A re-send names the edges that have not answered; the others already did.
+    if (command.edges && !command.edges.includes(edgeId)) return;
+    const known = applied.get(command.operationId);
+    if (known !== undefined) {
+      metrics.commandRepeats.inc({ type: command.type, result: known === 'running' ? 'running' : 'answered_again' });
+      logger.debug(`Cache ${command.type} ${command.operationId} received again: ${known === 'running' ? 'still being carried out' : 'sending the same receipt again'}`);
+      if (known !== 'running') options.sendReceipt(known);
+      return;
+    }
+    applied.started(command.operationId);
     const run = command.type === 'purge' ? purge(command) : warm(command);
-    run.then(options.sendReceipt, (err: unknown) => {
+    const answer = (receipt: CacheReceipt) => {
+      applied.finished(receipt);
+      options.sendReceipt(receipt);
+    };
+    run.then(answer, (err: unknown) => {
       logger.error({ err }, `Cache ${command.type} ${command.operationId} failed`);
-      options.sendReceipt({ operationId: command.operationId, edgeId, applied: false, entriesAffected: 0, errors: [(err as Error).message], finishedAt: now() });
+      answer({ operationId: command.operationId, edgeId, applied: false, entriesAffected: 0, errors: [(err as Error).message], finishedAt: now() });
     });
   };
 }

@@ -19,6 +19,7 @@ export interface EdgeMetrics {
   invalidations: Counter<'source'>;
   purgedEntries: Counter;
   warmFetches: Counter<'result'>;
+  commandRepeats: Counter<'type' | 'result'>;
   sharedTierFailures: Counter<'kind' | 'operation'>;
   retries: Counter<'reason'>;
   ejections: Counter;
@@ -65,6 +66,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     invalidations: counter('cache_invalidations_total', 'Invalidations after unsafe requests, by source (local, remote)', ['source']),
     purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),
     warmFetches: counter('cache_warm_fetches_total', 'Cache-warming fetches, by result', ['result']),
+    commandRepeats: counter(
+      'cache_command_repeats_total',
+      'Purges and warms received again (re-sent by the control plane), by type and result (answered_again: the same receipt went back; running: still being carried out)',
+      ['type', 'result'],
+    ),
     sharedTierFailures: counter(
       'cache_shared_failures_total',
       'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate)',

@@ -16,8 +16,10 @@ export type CacheCommand =
       /** The one edge that also purges the shared (Redis) tier; null when no edge is live. */
       sharedTierBy: string | null;
       issuedAt: number;
+      /** Only these edges carry it out (a re-send to those that have not answered); absent: every edge. */
+      edges?: string[];
     }
-  | { type: 'warm'; operationId: string; urls: string[]; issuedAt: number }
+  | { type: 'warm'; operationId: string; urls: string[]; issuedAt: number; edges?: string[] }
   /** From an edge that saw a successful unsafe request: every edge drops these primary keys (client targets /cdn/...). */
   | { type: 'invalidate'; targets: string[]; fromEdge: string; issuedAt: number }
   /**
@@ -26,7 +28,11 @@ export type CacheCommand =
    */
   | { type: 'sweep'; operationId: string; urls: string[]; prefixes: string[]; tags: string[]; soft: boolean; fromEdge: string; issuedAt: number };
 
-/** An edge's answer to a purge or warm, sent as the EDGE_EVENTS.receipt edge event. */
+/**
+ * An edge's answer to a purge or warm, sent as the EDGE_EVENTS.receipt edge event. The control plane sends
+ * a command again until every edge has answered (or is lost), so an edge answers every copy it gets; it
+ * carries each operation out once and answers later copies with the same receipt.
+ */
 export interface CacheReceipt {
   operationId: string;
   edgeId: string;
@@ -53,8 +59,9 @@ export const cacheCommandSchema: z.ZodType<CacheCommand> = z.discriminatedUnion(
     soft: z.boolean(),
     sharedTierBy: z.string().nullable(),
     issuedAt: timestamp,
+    edges: strings.optional(),
   }),
-  z.object({ type: z.literal('warm'), operationId: z.string().min(1), urls: strings, issuedAt: timestamp }),
+  z.object({ type: z.literal('warm'), operationId: z.string().min(1), urls: strings, issuedAt: timestamp, edges: strings.optional() }),
   z.object({ type: z.literal('invalidate'), targets: strings, fromEdge: z.string().min(1), issuedAt: timestamp }),
   z.object({
     type: z.literal('sweep'),
