@@ -132,7 +132,7 @@ describe('a node URL that the routing schema refuses (issue 8, hole 1)', () => {
       const edge = await startApp('edge', ['--nats-url', nats.url, '--edge-id', 'edge-h', '--disable-cache']);
 
       await eventually(async () => (await get(`${controlPlane.url}/readyz`)).status === 200, 10_000);
-      await eventually(() => /ERROR +control-plane: Node "bad" in .* breaks the registration rules and was left out/.test(controlPlane.output));
+      await eventually(() => /ERROR +control-plane: Node "bad" in .* is invalid and was not loaded/.test(controlPlane.output));
       await eventually(async () => (await answeringNodes(edge, 1)).has('one'), 10_000);
 
       // New nodes reach the edge, deleted ones leave it, and the edge's lag is measured against real revisions.

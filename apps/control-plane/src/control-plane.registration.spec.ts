@@ -200,8 +200,8 @@ describe('the nodes file', () => {
     const cp = await start({ dir });
     expect((await cp.call('GET', '/nodes')).body.nodes.map((n: { id: string }) => n.id)).toEqual(['node1']);
     const errors = messages(cp.logs, LEVEL.error);
-    expect(errors).toContain(`Node "__proto__" in ${cp.file} breaks the registration rules and was left out: id: is reserved: names of JavaScript object properties such as __proto__, constructor or toString cannot be node ids`);
-    expect(errors.some((m) => m.startsWith(`Node "bad" in ${cp.file} breaks the registration rules and was left out: url: is not written`))).toBe(true);
+    expect(errors).toContain(`Node "__proto__" in ${cp.file} is invalid and was not loaded: id: is reserved: names of JavaScript object properties such as __proto__, constructor or toString cannot be node ids`);
+    expect(errors.some((m) => m.startsWith(`Node "bad" in ${cp.file} is invalid and was not loaded: url: is not written`))).toBe(true);
     const copy = fs.readdirSync(dir).find((f) => f.startsWith('cdn_nodes.json.corrupt-'));
     expect(copy && fs.readFileSync(path.join(dir, copy), 'utf8')).toBe(text);
   });

@@ -38,7 +38,7 @@ describe('a saved node that fails the routing schema (hole 1)', () => {
 
     expect((await cp.call('GET', '/readyz')).status).toBe(200);
     expect(edge.ids()).toEqual(['good']);
-    expect(messages(cp.logs, LEVEL.error).filter((m) => m.startsWith('Node "bad" in ') && m.includes('breaks the registration rules and was left out'))).toHaveLength(1);
+    expect(messages(cp.logs, LEVEL.error).filter((m) => m.startsWith('Node "bad" in ') && m.includes('is invalid and was not loaded'))).toHaveLength(1);
     // It is not a node any more: its heartbeats are refused, and nothing is refused at publishing.
     expect((await cp.call('POST', '/heartbeat/bad')).status).toBe(404);
     expect(await metric(cp, 'cdn_cp_routing_refused_nodes')).toBe(0);

@@ -85,7 +85,7 @@ describe('cdn_nodes.json', () => {
     expect(listed.some((n) => n.id === 'node517')).toBe(false);
     expect((await cp.call('GET', '/readyz')).status).toBe(200);
     const errors = messages(cp.logs, LEVEL.error);
-    expect(errors[0]).toMatch(/^Node node517 in .*cdn_nodes\.json is invalid and was not loaded: capacity: /);
+    expect(errors[0]).toMatch(/^Node "node517" in .*cdn_nodes\.json is invalid and was not loaded: capacity: /);
     expect(errors[1]).toMatch(/^Loaded 1039 node\(s\) from .* and left out 1 invalid node\(s\); the file as it was is kept as .*cdn_nodes\.json\.corrupt-/);
     expect(await cp.registry.metrics()).toContain('cdn_cp_state_invalid_nodes 1');
     const kept = fs.readdirSync(dir).filter((f) => f.startsWith('cdn_nodes.json.corrupt-'));

@@ -72,7 +72,7 @@ describe('cdn-control-plane (standalone) while NATS is away', () => {
     const args = ['--nats-url', nats.url, '--log-file', '-'];
     const first = await startApp('controlPlane', args, { cwd: dir });
     await eventually(async () => (await fetch(`${first.url}/readyz`)).status === 200);
-    const accepted = await fetch(`${first.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }) });
+    const accepted = await fetch(`${first.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }), headers: { 'content-type': 'application/json' } });
     expect(accepted.status).toBe(202);
     const { operation_id: id } = (await accepted.json()) as { operation_id: string };
     await first.stop('SIGTERM');
@@ -84,7 +84,7 @@ describe('cdn-control-plane (standalone) while NATS is away', () => {
 
     await nats.stop();
     const refused = await eventually(async () => {
-      const res = await fetch(`${second.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }) });
+      const res = await fetch(`${second.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }), headers: { 'content-type': 'application/json' } });
       return res.status === 503 ? res : undefined;
     });
     expect(await refused!.json()).toMatchObject({ error: 'bus_unavailable' });

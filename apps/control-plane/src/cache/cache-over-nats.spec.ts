@@ -130,7 +130,7 @@ describe('cache operations when NATS fails', () => {
     try {
       await nats.stop();
       const res = await eventually(async () => {
-        const answer = await fetch(`${plane.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }) });
+        const answer = await fetch(`${plane.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/a'] }), headers: { 'content-type': 'application/json' } });
         return answer.status === 503 ? answer : undefined;
       });
       expect(await res!.json()).toEqual({ error: 'bus_unavailable', message: expect.stringContaining(`NATS at ${nats.url} is not connected`) });
@@ -162,7 +162,7 @@ describe('cache operations when NATS fails', () => {
 
     const first = await natsControlPlane(nats.url, tempDir());
     await live(first.url);
-    const res = await fetch(`${first.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/kept'] }) });
+    const res = await fetch(`${first.url}/cache/purge`, { method: 'POST', body: JSON.stringify({ urls: ['/kept'] }), headers: { 'content-type': 'application/json' } });
     const { operation_id: id } = (await res.json()) as { operation_id: string };
     await first.close();
 
