@@ -319,7 +319,10 @@ describe('edge caching', () => {
     });
     await post(`${controlPlane.url}/register_node`, { id: 'doomed', url: doomed.url, location: 'Doomed', capacity: 1 });
     const where = { headers: { 'X-Client-Location': 'Doomed' } };
-    await eventually(async () => (await get(`${a.url}/cdn/doomed-file`, where)).headers.get('x-cdn-node') === 'doomed', 2_000);
+    // A registration is answered before edges apply it: wait with paths of their own, so that nothing another node answered is cached under the one tested.
+    let attempt = 0;
+    await eventually(async () => (await get(`${a.url}/cdn/doomed-probe-${attempt++}`, where)).headers.get('x-cdn-node') === 'doomed', 2_000);
+    expect((await get(`${a.url}/cdn/doomed-file`, where)).headers.get('x-cdn-node')).toBe('doomed');
     // The other node is drained, so no retry can go elsewhere: the stale copy is the only answer left.
     await request(`${controlPlane.url}/nodes/node1`, { method: 'PATCH', json: { state: 'draining' } });
     await doomed.close();
