@@ -6,7 +6,7 @@ import type { RoutingTable } from '../routing/routing-table';
 import { RepeatLimiter } from '../logging/repeat-limiter';
 import { stableNatsMessage } from './stable-message';
 import { ROUTING_BUCKET } from './nats-names';
-import { openRoutingBucket, withTimeout } from './nats-routing-bucket';
+import { bindRoutingBucket, withTimeout } from './nats-routing-bucket';
 import { RoutingEntries, sameTable } from './nats-routing-entries';
 
 /** Wait before watching again after the bucket could not be read (JetStream is often not ready right after a server restart). */
@@ -99,7 +99,7 @@ class NatsRoutingSource implements RoutingSource {
       if (generation === this.generation) this.deliver(entries.table());
     };
     try {
-      const kv = await openRoutingBucket(this.nc, this.bucket);
+      const kv = await bindRoutingBucket(this.nc, this.bucket);
       const watching = kv.watch();
       const watcher = await withTimeout(watching, `watch ${this.bucket}`).catch((err: unknown) => {
         // A watch that answers after we gave up must not run unseen.
