@@ -124,13 +124,6 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await app.init();
     routes.learn(express.router.stack);
 
-    // Our own reader of the routing state, unless the caller already started it. Every entry it sees is checked
-    // against what we wrote: the control plane treats the store as its own.
-    const reconciler = app.get(RoutingReconciler);
-    if (source.current() === undefined) {
-      source.start(() => undefined, { onEntry: (entry) => reconciler.notice(entry) }).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
-    }
-
     const health = app.get(HealthService);
     const publisher = app.get(RoutingPublisher);
     const nodes = app.get(NodeRegistry);
@@ -139,6 +132,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     // Nodes whose heartbeats stopped while we were down are marked before edges see the table.
     await health.checkNodes();
     await publisher.publishAll(nodes.routeNodes());
+    // Our own reader of the routing state (after the first publish has created the bucket), unless the caller
+    // already started it. Every entry it sees is checked against what we wrote: the store is ours.
+    const reconciler = app.get(RoutingReconciler);
+    if (source.current() === undefined) {
+      source.start(() => undefined, { onEntry: (entry) => reconciler.notice(entry) }).catch((err: unknown) => logger.error({ err }, 'Could not read the routing state'));
+    }
     health.start();
     reconciler.start();
     app.get(LoadBroadcaster).start();

@@ -163,8 +163,21 @@ describe('NATS routing store and source', () => {
     }
   });
 
+  it('waits for a bucket that does not exist yet: readers never create it', async () => {
+    const bucket = freshBucket();
+    const rec = tableRecorder();
+    void source(bucket).start(rec.onTable);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.tables).toEqual([]);
+    await expect(new Kvm(nc).open(bucket).then((kv) => kv.status())).rejects.toThrow();
+
+    await createNatsRoutingStore({ nc, logger, bucket }).putNode(routeNode('a'));
+    await eventually(() => rec.last()?.nodes.length === 1, 10_000);
+  });
+
   it('starts on an empty bucket with an empty table, then follows changes', async () => {
     const bucket = freshBucket();
+    await new Kvm(nc).create(bucket, { history: 1 });
     const rec = tableRecorder();
     const s = source(bucket);
     await s.start(rec.onTable);
