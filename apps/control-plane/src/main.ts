@@ -7,6 +7,7 @@ import {
   CdnConfig,
   checkOptionsOrExit,
   connectNats,
+  countNatsProblems,
   createHardenedServer,
   createNatsCacheCommandBus,
   createNatsNodeLoadBus,
@@ -31,7 +32,6 @@ import {
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { createNatsOperationStore } from './cache/store/nats-operation-store';
 import { createControlPlane } from './control-plane';
-import { countNatsProblems } from './transport/nats-problems';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -75,7 +75,7 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
     NATS_WAIT_WARNING_MS,
   );
   // A NATS that refuses our credentials or certificate stops the start: nothing we publish would reach an edge.
-  const nc = await connectNats({ servers: config.natsUrl, name: program, logger, credentials, whenRefused: 'fail', onProblem: countNatsProblems(registry) }).finally(() =>
+  const nc = await connectNats({ servers: config.natsUrl, name: program, logger, credentials, whenRefused: 'fail', onProblem: countNatsProblems(registry, 'cdn_cp_') }).finally(() =>
     clearTimeout(stillConnecting),
   );
   gate.setPhase('loading the node state and publishing the routing table');

@@ -9,6 +9,7 @@ import {
   CdnConfig,
   checkOptionsOrExit,
   connectNats,
+  countNatsProblems,
   createHardenedServer,
   createNatsCacheCommandBus,
   createNatsEdgeEventPublisher,
@@ -28,7 +29,6 @@ import {
   readNatsCredentials,
 } from '@cdn/shared';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
-import { countNatsProblems } from './bus/nats-problems';
 import { createEdgeProxy } from './edge-proxy';
 
 /** In-flight downloads get this long to finish on shutdown before their connections are cut. */
@@ -81,7 +81,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
   let stopping = false;
   // connectNats retries forever, also when NATS refuses our credentials or certificate (logged at ERROR and
   // counted): an edge keeps serving its last table, and until the first one /cdn answers not_ready and /readyz says so.
-  connectNats({ servers: natsUrl, name: `cdn-edge-${edgeId}`, logger, credentials, whenRefused: 'retry', onProblem: countNatsProblems(registry) })
+  connectNats({ servers: natsUrl, name: `cdn-edge-${edgeId}`, logger, credentials, whenRefused: 'retry', onProblem: countNatsProblems(registry, 'cdn_edge_') })
     .then(async (connection) => {
       if (stopping) return void (await connection.close());
       nc = connection;

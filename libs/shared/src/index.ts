@@ -97,3 +97,5 @@ export { createNatsEdgeEventPublisher, encodeNestEvent } from './nats/nats-edge-
 export { CACHE_COMMANDS_SUBJECT, cacheCommandSchema, cacheReceiptSchema } from './cache/cache-commands';
 export type { CacheCommand, CacheCommandBus, CacheReceipt } from './cache/cache-commands';
 export { createNatsCacheCommandBus } from './nats/nats-cache-commands';
+export { countNatsProblems } from './nats/nats-problem-metric';
+export { isUntrustedCertificate } from './tls/untrusted-certificate';

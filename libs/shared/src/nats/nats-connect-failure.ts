@@ -1,5 +1,6 @@
 import type { NatsCredentials } from './nats-credentials';
 import { firstServerAddress, probeNatsTls } from './nats-tls-probe';
+import { isUntrustedCertificate } from '../tls/untrusted-certificate';
 
 /**
  * Why a connection attempt failed, as the operator must act on it:
@@ -14,19 +15,6 @@ export interface NatsFailure {
   /** One line naming the flag to change; never a secret. */
   message: string;
 }
-
-/** Node's codes for a server certificate that the client does not trust. */
-const UNTRUSTED_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-]);
 
 /**
  * Names what went wrong with a first connection to `where` (the redacted --nats-url). A timeout over TLS
@@ -47,7 +35,7 @@ export async function explainNatsFailure(err: unknown, where: string, servers: r
         : `NATS at ${where} requires credentials (${detail}); give --nats-user and --nats-password, --nats-token or --nats-creds`,
     };
   }
-  if (code && UNTRUSTED_CODES.has(code)) {
+  if (isUntrustedCertificate(code)) {
     return {
       kind: 'tls',
       message: credentials.tlsCaFlag

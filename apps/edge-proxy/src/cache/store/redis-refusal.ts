@@ -1,16 +1,4 @@
-/** Node's codes for a server certificate the client does not trust, or that is not for the host. */
-const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+import { isUntrustedCertificate } from '@cdn/shared';
 
 /** Why Redis will not serve us whatever we retry: a password it refuses (auth) or a certificate we refuse (tls). */
 export interface RedisRefusal {
@@ -33,8 +21,8 @@ export function redisRefusal(err: unknown, where: string, tlsCaGiven: boolean): 
   if (/^NOAUTH/.test(detail)) {
     return { kind: 'auth', message: `${where} requires a password (${detail}); give it in --cache-redis-url as redis://:<password>@host:port` };
   }
-  if (error?.code && CERTIFICATE_CODES.has(error.code)) {
-    const fix = error.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'use a host name its certificate holds in --cache-redis-url' : tlsCaGiven ? 'check --cache-redis-tls-ca' : 'give its CA with --cache-redis-tls-ca';
+  if (isUntrustedCertificate(error?.code, { alsoWrongHost: true })) {
+    const fix = error?.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'use a host name its certificate holds in --cache-redis-url' : tlsCaGiven ? 'check --cache-redis-tls-ca' : 'give its CA with --cache-redis-tls-ca';
     return { kind: 'tls', message: `${where} presented a certificate that is not trusted (${detail}); ${fix}` };
   }
   return undefined;
