@@ -71,6 +71,10 @@ export interface CdnConfig {
   natsTlsCa: string | undefined;
   natsTlsCert: string | undefined;
   natsTlsKey: string | undefined;
+  natsReplicas: number;
+  leaderLease: number;
+  replicaId: string | undefined;
+  stateDir: string | undefined;
 }
 
 export type OptionName = keyof CdnConfig;

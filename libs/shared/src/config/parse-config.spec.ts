@@ -105,7 +105,7 @@ describe('parseConfig', () => {
     const samples: Partial<Record<string, string>> = {
       natsUrl: 'nats://127.0.0.1:4222', edgeId: 'edge-a', cacheRedisUrl: 'redis://127.0.0.1:6379', alertWebhooks: 'http://127.0.0.1/hook',
       adminTokens: token, viewerTokens: token, adminCorsOrigins: 'https://admin.example.com', nodeUrlAllow: '*.example.com', adminPort: '9000',
-      trustedProxies: '10.0.0.0/8', natsUser: 'cdn', natsPassword: 'secret', natsToken: token,
+      trustedProxies: '10.0.0.0/8', natsUser: 'cdn', natsPassword: 'secret', natsToken: token, replicaId: 'cp-1', stateDir: '/var/lib/cdn',
     };
     for (const key of programOptions(program)) {
       const spec = OPTION_SPECS[key];

@@ -1,5 +1,5 @@
 /** Options of the control plane: node state, health checks and alerts. */
-import { httpUrl, integerIn, nonEmpty, urlPath } from '../option-parsers';
+import { edgeId, httpUrl, integerIn, nonEmpty, urlPath } from '../option-parsers';
 import { CP, type OptionSpec } from '../option-spec';
 import type { OptionName } from '../options';
 
@@ -37,5 +37,13 @@ export const CONTROL_PLANE_OPTIONS = {
   alertDelay: {
     key: 'alertDelay', programs: CP, flags: '--alert-delay <seconds>', description: 'a node_down or all_nodes_down condition must hold this long before its alert goes out',
     env: 'CDN_ALERT_DELAY', parse: integerIn(0, 3600), default: 10,
+  },
+  leaderLease: {
+    key: 'leaderLease', programs: CP, splitOnly: true, flags: '--leader-lease <seconds>', description: 'a leader that stops renewing its lease is replaced after this long',
+    env: 'CDN_LEADER_LEASE', parse: integerIn(3, 300), default: 10,
+  },
+  replicaId: {
+    key: 'replicaId', programs: CP, splitOnly: true, flags: '--replica-id <id>', description: 'this control plane\'s name among the replicas (default: hostname-pid)',
+    env: 'CDN_REPLICA_ID', parse: edgeId,
   },
 } satisfies Partial<Record<OptionName, OptionSpec>>;

@@ -1,5 +1,5 @@
 /** Options of the edge: forwarding, caching and balancing. */
-import { byteSize, edgeId, integerIn, oneOf, redisUrl } from '../option-parsers';
+import { byteSize, edgeId, integerIn, nonEmpty, oneOf, redisUrl } from '../option-parsers';
 import { EDGE, type OptionSpec } from '../option-spec';
 import { LB_STRATEGY_NAMES } from '../choices';
 import type { OptionName } from '../options';
@@ -50,5 +50,9 @@ export const EDGE_OPTIONS = {
   panicRouting: {
     key: 'panicRouting', programs: EDGE, flags: '--disable-panic-routing', description: 'answer 503 when no node is healthy, instead of trying them all',
     env: 'CDN_PANIC_ROUTING', default: true, switch: true,
+  },
+  stateDir: {
+    key: 'stateDir', programs: EDGE, splitOnly: true, flags: '--state-dir <dir>', description: 'keep every applied routing table here, and start from it when NATS is unreachable',
+    env: 'CDN_STATE_DIR', parse: nonEmpty,
   },
 } satisfies Partial<Record<OptionName, OptionSpec>>;

@@ -1,6 +1,6 @@
 /** Options that connect the split programs to a NATS server that checks who they are. */
-import { nonEmpty, readableFile } from '../option-parsers';
-import { ALL, type OptionSpec } from '../option-spec';
+import { integerIn, nonEmpty, readableFile } from '../option-parsers';
+import { ALL, CP, type OptionSpec } from '../option-spec';
 import type { OptionName } from '../options';
 
 export const NATS_OPTIONS = {
@@ -36,5 +36,9 @@ export const NATS_OPTIONS = {
   natsTlsKey: {
     key: 'natsTlsKey', programs: ALL, splitOnly: true, flags: '--nats-tls-key <file>', description: 'private key (PEM) of --nats-tls-cert',
     env: 'CDN_NATS_TLS_KEY', parse: readableFile,
+  },
+  natsReplicas: {
+    key: 'natsReplicas', programs: CP, splitOnly: true, flags: '--nats-replicas <n>', description: 'copies the NATS cluster keeps of each bucket (created or updated to match)',
+    env: 'CDN_NATS_REPLICAS', parse: integerIn(1, 5), default: 1,
   },
 } satisfies Partial<Record<OptionName, OptionSpec>>;
