@@ -150,6 +150,8 @@ describe('edges', () => {
           id: 'edge-a',
           revision: latest - 1,
           lag: 1,
+          // A report that does not say where its table came from is from an edge without --state-dir: live.
+          table_source: 'live',
           last_report: expect.any(String),
           seconds_since_report: 0,
           status: 'live',

@@ -44,7 +44,7 @@ describe('edge endpoints', () => {
     await edge.putNodes(routeNode('node1', 'http://127.0.0.1:9'));
     const after = await request(`${edge.url}/readyz`);
     expect(after.status).toBe(200);
-    expect(after.json()).toEqual({ status: 'ready', revision: 1 });
+    expect(after.json()).toEqual({ status: 'ready', revision: 1, table: 'live' });
   });
 
   it('/metrics exposes the cdn_edge_ metrics', async () => {

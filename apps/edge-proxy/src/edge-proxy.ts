@@ -27,6 +27,8 @@ import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
 import { EdgeReporter } from './reporting/edge-reporter';
 import { buildRoutingState, RoutingState } from './routing/routing-state';
+import { formatAge, LIVE_TABLE, SavedStart, TableOrigin, tableAgeSeconds } from './routing/table-origin';
+import { readiness } from './status/readiness';
 import { createStatusEndpoints } from './status/status-endpoints';
 
 export interface EdgeProxy {
@@ -60,6 +62,14 @@ export interface EdgeProxyOptions {
   random?: () => number;
   /** Default 2000. */
   reportIntervalMs?: number;
+  /** A table saved by an earlier run (--state-dir): served from start() until the source delivers its first table. */
+  savedTable?: SavedStart;
+  /** Told of every table from the source once it is in use (--state-dir saves it); must return at once. */
+  onTableApplied?: (table: RoutingTable, appliedAt: number) => void;
+  /** What the edge waits for while it has no live table, for /readyz and the log (default: "the first routing table"). */
+  waitingFor?: () => string;
+  /** Why there is no saved table to start from, for /readyz (split edges: "no --state-dir to start from"). */
+  noSavedTable?: string;
 }
 
 /** Longest request target accepted; longer ones get 414 (they are not worth parsing, logging or forwarding). */
@@ -79,7 +89,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const edgeCacheEnabled = config.cacheEnabled;
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
-  const metrics = createEdgeMetrics(registry, memory);
+  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
+  const waitingFor = options.waitingFor ?? (() => 'the first routing table');
   // Read now, so that a CA file that is no certificate stops the start with a line naming the flag.
   const redisTlsCa = readRedisTlsCa(config);
   const shared = config.cacheRedisUrl
@@ -156,19 +167,20 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     loadOf: loads.loadOf,
   });
   const unsubscribe: (() => void)[] = [];
+  const applied = () => (routing === undefined ? undefined : { revision: routing.table.revision, origin: routing.origin });
   const reporter = new EdgeReporter({
     events,
     edgeId,
     intervalMs: options.reportIntervalMs ?? 2000,
     now,
-    revision: () => routing?.table.revision,
+    applied,
     nodeStats: () => health.takeStats(),
     logger,
   });
-  const revision = () => routing?.table.revision;
+  const ready = () => readiness({ applied: applied(), now: now(), waitingFor: waitingFor(), noSavedTable: options.noSavedTable });
   // With an admin listener, metrics (which name every node) are not served to clients.
-  const clientStatus = createStatusEndpoints({ registry, revision, metrics: config.adminPort === undefined });
-  const adminStatus = createStatusEndpoints({ registry, revision, metrics: true });
+  const clientStatus = createStatusEndpoints({ registry, readiness: ready, metrics: config.adminPort === undefined });
+  const adminStatus = createStatusEndpoints({ registry, readiness: ready, metrics: true });
   /** Nodes left out of the table for their URL, by "id url": each is reported once, not on every table. */
   const unusable = new Set<string>();
 
@@ -180,11 +192,12 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger.error(`Not routing to node ${node.id}: ${reason}; the other nodes of the table are served`);
   }
 
-  function applyTable(table: RoutingTable): void {
+  /** Every table from the source is live and replaces whatever is in use, a saved table too, whatever its revision. */
+  function applyTable(table: RoutingTable, origin: TableOrigin = LIVE_TABLE): void {
     if (closed) return;
     let next: RoutingState;
     try {
-      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting }, onUnusable);
+      next = buildRoutingState(table, agents, { edgeCacheEnabled, strategy: config.lbStrategy, panic: config.panicRouting }, onUnusable, origin);
     } catch (err) {
       logger.error({ err }, `Rejected routing revision ${table.revision}; keeping revision ${routing?.table.revision ?? 'none'}`);
       return;
@@ -193,11 +206,39 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     routing = next;
     loads.follow(table);
     health.retain(new Set(next.targets.keys()));
-    logger.info(`Applied routing revision ${table.revision}: ${next.table.nodes.length} nodes, ${next.activeCount} active`);
+    logApplied(next, previous);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
     if (previous === undefined || previous.cacheOn !== next.cacheOn) switchCache(next);
+    if (origin.source === 'live') saveApplied(table);
     reporter.report();
+  }
+
+  function logApplied(next: RoutingState, previous: RoutingState | undefined): void {
+    const { table, origin } = next;
+    if (origin.source === 'saved') {
+      const age = formatAge(tableAgeSeconds(origin, now()));
+      logger.warn(
+        `Serving the routing table saved at ${new Date(origin.savedAt).toISOString()} (revision ${table.revision}, ${table.nodes.length} nodes, ${next.activeCount} active; ${age} old) ` +
+          `from ${origin.from} until ${waitingFor()} answers`,
+      );
+      return;
+    }
+    logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
+    if (previous?.origin.source !== 'saved') return;
+    const was = previous.table.revision;
+    if (table.revision >= was) return void logger.info(`Reconciled to live routing revision ${table.revision} (was serving saved revision ${was})`);
+    // Revisions only grow within one bucket: a lower one means the bucket was made again (NATS lost its store).
+    logger.warn(`Reconciled to live routing revision ${table.revision} (was serving saved revision ${was}); the live revision is lower, so the routing bucket was recreated since the table was saved, and the live bucket wins`);
+  }
+
+  /** A listener that throws must not undo a table already in use. */
+  function saveApplied(table: RoutingTable): void {
+    try {
+      options.onTableApplied?.(table, now());
+    } catch (err) {
+      logger.error({ err }, `The listener of applied routing tables failed on revision ${table.revision}`);
+    }
   }
 
   function switchCache(next: RoutingState): void {
@@ -260,6 +301,12 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     async start() {
       reporter.start();
       unsubscribe.push(options.cacheCommands.subscribe(onCacheCommand), options.nodeLoads.subscribe((update) => loads.update(update)));
+      const saved = options.savedTable;
+      if (saved) {
+        // Before the source starts: whatever it delivers, even at once, is newer knowledge and replaces it.
+        if (saved.leftOut > 0) metrics.routingRejected.inc({ stage: 'saved' }, saved.leftOut);
+        applyTable(saved.table, { source: 'saved', savedAt: saved.savedAt, from: saved.from });
+      }
       // Entries that fail the routing schema are left out by the source, which logs each once; they are counted here.
       source.start(applyTable, { onRejected: () => metrics.routingRejected.inc({ stage: 'schema' }) }).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);

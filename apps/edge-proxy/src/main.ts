@@ -1,10 +1,12 @@
 /**
  * The standalone edge (`npm run start:edge -- --nats-url nats://...`): listens at once, then follows the routing
- * table the control plane publishes on NATS and reports back over it. Holds no state of its own.
+ * table the control plane publishes on NATS and reports back over it. Its only state is optional: with
+ * --state-dir it keeps the last applied table and starts from it while NATS cannot be reached.
  */
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
+  BusConnection,
   CacheCommand,
   CdnConfig,
   checkOptionsOrExit,
@@ -27,9 +29,13 @@ import {
   NodeLoads,
   programInfo,
   readNatsCredentials,
+  redactUrl,
+  ROUTING_BUCKET,
+  watchNatsConnection,
 } from '@cdn/shared';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
+import { openStateDir } from './state/state-dir';
 
 /** In-flight downloads get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -58,12 +64,30 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
   const edgeId = config.edgeId ?? `${os.hostname()}-${process.pid}`;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Before listening: a --state-dir that cannot be written stops the start with one line naming it.
+  const stateDir = config.stateDir === undefined ? undefined : openStateDir({ dir: config.stateDir, edgeId, logger, registry });
+  const natsAt = `NATS at ${redactUrl(natsUrl)}`;
+  let bus: BusConnection | undefined;
+  const waitingFor = () => (bus?.connected() ? `the routing bucket ${ROUTING_BUCKET} on ${natsAt}` : natsAt);
 
   const source = createLateBoundSource();
   const events = createLateBoundPublisher();
   const cacheCommands = createLateBoundBroadcast<CacheCommand>();
   const nodeLoads = createLateBoundBroadcast<NodeLoads>();
-  const edge = createEdgeProxy({ config, logger, source, events, cacheCommands, nodeLoads, edgeId, registry });
+  const edge = createEdgeProxy({
+    config,
+    logger,
+    source,
+    events,
+    cacheCommands,
+    nodeLoads,
+    edgeId,
+    registry,
+    savedTable: stateDir?.saved,
+    onTableApplied: stateDir ? (table, appliedAt) => stateDir.writer.save(table, appliedAt) : undefined,
+    waitingFor,
+    noSavedTable: stateDir ? stateDir.noSavedTable : 'no --state-dir to start from',
+  });
 
   const limits = listenerLimits(config);
   const listenerStats = listenerMetrics(registry, 'cdn_edge_');
@@ -85,6 +109,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     .then(async (connection) => {
       if (stopping) return void (await connection.close());
       nc = connection;
+      bus = watchNatsConnection(connection, redactUrl(natsUrl));
       events.attach(createNatsEdgeEventPublisher({ nc: connection, logger }));
       cacheCommands.attach(createNatsCacheCommandBus({ nc: connection, logger }));
       nodeLoads.attach(createNatsNodeLoadBus({ nc: connection, logger }));
@@ -103,6 +128,8 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     await closed;
     clearTimeout(grace);
     await edge.close();
+    // The last table applied is on disk before the process ends.
+    await stateDir?.writer.close();
     await source.close();
     await events.close();
     await cacheCommands.close();

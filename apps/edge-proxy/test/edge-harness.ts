@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { CdnConfig, createLogger, EDGE_EVENTS, EdgeReport, InProcessBus, parseConfig, RouteNode } from '@cdn/shared';
-import { createEdgeProxy, EdgeProxy } from '../src/index';
+import { CdnConfig, createLogger, EDGE_EVENTS, EdgeReport, InProcessBus, parseConfig, RouteNode, RoutingSource } from '@cdn/shared';
+import { createEdgeProxy, EdgeProxy, EdgeProxyOptions } from '../src/index';
 
 export interface LogLine {
   level: number;
@@ -36,7 +36,17 @@ export function routeNode(id: string, url: string, extra: Partial<RouteNode> = {
 }
 
 export async function startEdge(
-  options: { config?: Partial<CdnConfig>; now?: () => number; random?: () => number; reportIntervalMs?: number; start?: boolean } = {},
+  options: {
+    config?: Partial<CdnConfig>;
+    now?: () => number;
+    random?: () => number;
+    reportIntervalMs?: number;
+    start?: boolean;
+    /** Instead of the bus's own source (which delivers its table at once): one that is attached later, as NATS is. */
+    source?: RoutingSource;
+    /** The --state-dir options of the standalone edge. */
+    edge?: Pick<EdgeProxyOptions, 'savedTable' | 'onTableApplied' | 'waitingFor' | 'noSavedTable'>;
+  } = {},
 ): Promise<EdgeHarness> {
   const bus = new InProcessBus();
   const logs: LogLine[] = [];
@@ -52,7 +62,7 @@ export async function startEdge(
   const unsubscribe = bus.onEvent((event, data) => {
     if (event === EDGE_EVENTS.report) reports.push(data as EdgeReport);
   });
-  const source = bus.source();
+  const source = options.source ?? bus.source();
   const edge = createEdgeProxy({
     config: defaultConfig(options.config),
     logger,
@@ -65,6 +75,7 @@ export async function startEdge(
     now: options.now,
     random: options.random ?? (() => 0),
     reportIntervalMs: options.reportIntervalMs,
+    ...options.edge,
   });
   if (options.start !== false) await edge.start();
   const server = http.createServer((req, res) => edge.handle(req, res));

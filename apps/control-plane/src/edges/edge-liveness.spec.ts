@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEdge, EDGE_FORGET_AFTER_MS, EDGE_LOST_AFTER_MS, EdgeRecord, edgeLag } from './edge-liveness';
 
 const T0 = 1_700_000_000_000;
-const live: EdgeRecord = { id: 'edge-a', revision: 5, receivedAt: T0, startedAt: T0 - 60_000, status: 'live' };
+const live: EdgeRecord = { id: 'edge-a', revision: 5, table: 'live', receivedAt: T0, startedAt: T0 - 60_000, status: 'live' };
 
 describe('checkEdge', () => {
   it('keeps an edge live while its reports arrive', () => {

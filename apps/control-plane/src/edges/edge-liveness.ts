@@ -11,6 +11,10 @@ export interface EdgeRecord {
   id: string;
   /** Revision of the routing table the edge last said it serves. */
   revision: number;
+  /** Where that table came from: the routing bucket, or the edge's --state-dir while it cannot read the bucket. */
+  table: 'live' | 'saved';
+  /** With table "saved": when the edge wrote it, by the edge's clock. */
+  tableSavedAt?: number;
   /** When the last report arrived, by the control plane's clock (edge clocks may be skewed). */
   receivedAt: number;
   startedAt: number;

@@ -9,6 +9,10 @@ export interface EdgeView {
   id: string;
   revision: number;
   lag: number;
+  /** live: from the routing bucket; saved: from the edge's --state-dir, because it cannot read the bucket (yet). */
+  table_source: 'live' | 'saved';
+  /** With table_source "saved": when the edge saved that table. */
+  table_saved_at?: string;
   last_report: string;
   seconds_since_report: number;
   status: 'live' | 'lost';
@@ -40,6 +44,18 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.reports = new Counter({ name: 'cdn_cp_edge_reports_total', help: 'Reports received from edges, by result', labelNames: ['result'], registers: [metrics] });
     const edges = this.edges;
+    new Gauge({
+      name: 'cdn_cp_edge_tables',
+      help: 'Live edges by where their routing table came from: live (the routing bucket) or saved (their --state-dir; they cannot read the bucket)',
+      labelNames: ['table'],
+      registers: [metrics],
+      collect() {
+        const live = [...edges.values()].filter((e) => e.status === 'live');
+        const saved = live.filter((e) => e.table === 'saved').length;
+        this.set({ table: 'saved' }, saved);
+        this.set({ table: 'live' }, live.length - saved);
+      },
+    });
     new Gauge({
       name: 'cdn_cp_edges',
       help: 'Known edges, by status',
@@ -84,6 +100,9 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     const record: EdgeRecord = {
       id: report.edgeId,
       revision: report.revision,
+      // Edges that do not say predate --state-dir: every table they serve is live.
+      table: report.table ?? 'live',
+      ...(report.table === 'saved' && report.tableSavedAt !== undefined ? { tableSavedAt: report.tableSavedAt } : {}),
       receivedAt: now,
       startedAt: report.startedAt,
       address: report.address,
@@ -93,10 +112,29 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     };
     this.edges.set(report.edgeId, record);
     this.reports.inc({ result: 'ok' });
-    if (!known) this.logger.info(`Edge ${report.edgeId} connected${report.address ? ` at ${report.address}` : ''}, serving routing revision ${report.revision}`);
-    else if (known.status === 'lost') this.logger.info(`Edge ${report.edgeId} is reporting again, serving routing revision ${report.revision}`);
-    else if (known.startedAt !== report.startedAt) this.logger.info(`Edge ${report.edgeId} restarted`);
+    this.logTransition(record, known);
     for (const listener of this.listeners) this.notify(() => listener.onReport?.(record, known));
+  }
+
+  /** One line when an edge appears, comes back, restarts or catches up; a WARNING while it serves a saved table. */
+  private logTransition(edge: EdgeRecord, known: EdgeRecord | undefined): void {
+    const what = !known
+      ? `connected${edge.address ? ` at ${edge.address}` : ''}`
+      : known.status === 'lost'
+        ? 'is reporting again'
+        : known.startedAt !== edge.startedAt
+          ? 'restarted'
+          : known.table === 'saved' && edge.table === 'live'
+            ? 'caught up'
+            : undefined;
+    if (what === undefined) return;
+    if (edge.table === 'live') {
+      const was = known?.table === 'saved' && known.status === 'live' ? ' (was serving its saved table)' : '';
+      return void this.logger.info(`Edge ${edge.id} ${what}, serving routing revision ${edge.revision}${was}`);
+    }
+    // It routes by what it knew when it saved the table, not by what this control plane publishes now.
+    const at = edge.tableSavedAt === undefined ? '' : ` at ${new Date(edge.tableSavedAt).toISOString()}`;
+    this.logger.warn(`Edge ${edge.id} ${what}, serving the routing table it saved${at} (revision ${edge.revision}) in its --state-dir, not the live one: it cannot read the routing bucket`);
   }
 
   private notify(call: () => void): void {
@@ -151,6 +189,8 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
       id: edge.id,
       revision: edge.revision,
       lag: edgeLag(edge, latest),
+      table_source: edge.table,
+      ...(edge.tableSavedAt !== undefined ? { table_saved_at: new Date(edge.tableSavedAt).toISOString() } : {}),
       last_report: new Date(edge.receivedAt).toISOString(),
       seconds_since_report: Math.max(0, Math.floor((now - edge.receivedAt) / 1000)),
       status: edge.status,
@@ -160,3 +200,4 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     return { revision: latest, edges };
   }
 }
+

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TableOrigin, tableAgeSeconds } from '../routing/table-origin';
 
 /** The edge's metrics; every name starts with cdn_edge_ because the all-in-one shares one registry. */
 export interface EdgeMetrics {
@@ -34,9 +35,16 @@ export interface CacheSize {
   readonly bytes: number;
 }
 
-export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMetrics {
+/** What the routing-table gauges read on each scrape: where the table in use came from, and the clock. */
+export interface TableInUse {
+  origin(): TableOrigin | undefined;
+  now(): number;
+}
+
+export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: TableInUse): EdgeMetrics {
   const registers = [registry];
   registerCacheGauges(registers, cache);
+  registerTableGauges(registers, table);
   const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter<L>({ name: `cdn_edge_${name}`, help, labelNames, registers });
   return {
     requests: counter('requests_total', 'Requests to /cdn/ by method, status and X-Cache', ['method', 'status', 'cache']),
@@ -52,7 +60,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize): EdgeMet
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
     routingRejected: counter(
       'routing_rejected_entries_total',
-      'Routing entries ignored, once per key and revision: by the routing schema (stage="schema") or because this edge cannot reach the node by its URL (stage="url")',
+      'Routing entries ignored, once per key and revision: by the routing schema (stage="schema"; stage="saved" for entries of the table saved in --state-dir) or because this edge cannot reach the node by its URL (stage="url")',
       ['stage'],
     ),
     cacheStores: counter('cache_stores_total', 'Answers stored in the cache'),
@@ -100,6 +108,30 @@ function registerCacheGauges(registers: Registry[], cache: CacheSize): void {
     registers,
     collect() {
       this.set(cache.bytes);
+    },
+  });
+}
+
+/** Read on scrape: which table is in use (1 for its source, 0 for the other; both 0 before the first) and its age. */
+function registerTableGauges(registers: Registry[], table: TableInUse): void {
+  new Gauge({
+    name: 'cdn_edge_routing_table_source',
+    help: 'Where the routing table in use came from: live (the routing source) or saved (--state-dir, until the live table arrives)',
+    labelNames: ['source'],
+    registers,
+    collect() {
+      const source = table.origin()?.source;
+      this.set({ source: 'live' }, source === 'live' ? 1 : 0);
+      this.set({ source: 'saved' }, source === 'saved' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'cdn_edge_routing_table_age_seconds',
+    help: 'Seconds since the saved routing table in use was written to --state-dir; 0 for the live table',
+    registers,
+    collect() {
+      const origin = table.origin();
+      this.set(origin ? tableAgeSeconds(origin, table.now()) : 0);
     },
   });
 }

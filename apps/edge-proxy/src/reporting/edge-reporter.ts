@@ -1,12 +1,13 @@
 import { EDGE_EVENTS, EdgeEventPublisher, EdgeNodeStats, Logger } from '@cdn/shared';
+import type { TableOrigin } from '../routing/table-origin';
 
 export interface EdgeReporterOptions {
   events: EdgeEventPublisher;
   edgeId: string;
   intervalMs: number;
   now: () => number;
-  /** The revision in use, or undefined before the first table (nothing is reported then: there is nothing to compare). */
-  revision: () => number | undefined;
+  /** The table in use, or undefined before the first one (nothing is reported then: there is nothing to compare). */
+  applied: () => { revision: number; origin: TableOrigin } | undefined;
   /** Per-node figures since the last report (passive health, in-flight requests). */
   nodeStats: () => Record<string, EdgeNodeStats>;
   logger: Logger;
@@ -27,12 +28,15 @@ export class EdgeReporter {
   }
 
   report(): void {
-    const revision = this.options.revision();
-    if (revision === undefined || this.timer === undefined) return;
+    const applied = this.options.applied();
+    if (applied === undefined || this.timer === undefined) return;
+    const { revision, origin } = applied;
     try {
       this.options.events.publish(EDGE_EVENTS.report, {
         edgeId: this.options.edgeId,
         revision,
+        table: origin.source,
+        ...(origin.source === 'saved' ? { tableSavedAt: origin.savedAt } : {}),
         reportedAt: this.options.now(),
         startedAt: this.startedAt,
         nodes: this.options.nodeStats(),

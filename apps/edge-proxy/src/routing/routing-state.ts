@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import { Balancer, buildRoutingTable, createBalancer, LbStrategy, RouteNode, RoutingTable } from '@cdn/shared';
+import { LIVE_TABLE, TableOrigin } from './table-origin';
 
 /** How to reach one node, built once per table so a forwarded request allocates no options. */
 export interface NodeTarget {
@@ -18,6 +19,8 @@ export interface RoutingState {
   activeCount: number;
   /** The control plane's cache toggle combined with the edge's own --disable-cache. */
   cacheOn: boolean;
+  /** Live from the routing source, or saved in --state-dir by an earlier run. */
+  origin: TableOrigin;
 }
 
 export interface Agents {
@@ -37,7 +40,13 @@ export interface RoutingChoices {
  * The state that serves `table`, node by node: a node this edge cannot reach by its URL is left out (and told to
  * `onUnusable`) and the others are served, so one bad entry never holds back the table.
  */
-export function buildRoutingState(table: RoutingTable, agents: Agents, choices: RoutingChoices, onUnusable: (node: RouteNode, reason: string) => void = () => undefined): RoutingState {
+export function buildRoutingState(
+  table: RoutingTable,
+  agents: Agents,
+  choices: RoutingChoices,
+  onUnusable: (node: RouteNode, reason: string) => void = () => undefined,
+  origin: TableOrigin = LIVE_TABLE,
+): RoutingState {
   const targets = new Map<string, NodeTarget>();
   const usable: RouteNode[] = [];
   let activeCount = 0;
@@ -65,5 +74,6 @@ export function buildRoutingState(table: RoutingTable, agents: Agents, choices: 
     targets,
     activeCount,
     cacheOn: choices.edgeCacheEnabled && table.settings.cacheEnabled,
+    origin,
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { errorBody } from '@cdn/shared';
 import { sendError, sendJson } from '../http/send-json';
+import type { Readiness } from './readiness';
 
 const HEALTHY = Buffer.from(JSON.stringify({ status: 'ok' }));
 
@@ -11,10 +12,10 @@ export interface StatusEndpoints {
 }
 
 /**
- * The edge's own endpoints: liveness, readiness (a routing table was applied) and, unless `metrics` is
- * false (they are on the admin listener instead), Prometheus metrics.
+ * The edge's own endpoints: liveness, readiness (a routing table is in use, and where it came from) and, unless
+ * `metrics` is false (they are on the admin listener instead), Prometheus metrics.
  */
-export function createStatusEndpoints(options: { registry: Registry; revision: () => number | undefined; metrics: boolean }): StatusEndpoints {
+export function createStatusEndpoints(options: { registry: Registry; readiness: () => Readiness; metrics: boolean }): StatusEndpoints {
   async function metrics(res: ServerResponse): Promise<void> {
     try {
       const text = await options.registry.metrics();
@@ -33,9 +34,8 @@ export function createStatusEndpoints(options: { registry: Registry; revision: (
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, JSON.stringify(errorBody('method_not_allowed')), { allow: 'GET, HEAD' });
       if (path === '/healthz') return sendJson(res, 200, HEALTHY);
       if (path === '/readyz') {
-        const revision = options.revision();
-        if (revision === undefined) return sendError(res, 'not_ready');
-        return sendJson(res, 200, JSON.stringify({ status: 'ready', revision }));
+        const { status, body } = options.readiness();
+        return sendJson(res, status, JSON.stringify(body));
       }
       void metrics(res);
     },

@@ -85,6 +85,13 @@ export interface EdgeReport {
   edgeId: string;
   /** Revision of the routing table the edge serves with. */
   revision: number;
+  /**
+   * Where that table came from: `live` from the routing bucket, or `saved` by an earlier run in the edge's
+   * --state-dir, served until the bucket can be read. Absent from edges that predate it: they only serve live tables.
+   */
+  table?: 'live' | 'saved';
+  /** With `table: "saved"`: when the saved table was written, in ms since the epoch by the edge's clock. */
+  tableSavedAt?: number;
   /** Milliseconds since the epoch, by the edge's clock. */
   reportedAt: number;
   startedAt: number;
@@ -111,6 +118,8 @@ export interface EdgeNodeStats {
 export const edgeReportSchema: z.ZodType<EdgeReport> = z.object({
   edgeId: z.string().regex(NODE_ID_PATTERN),
   revision: z.number().int().nonnegative(),
+  table: z.enum(['live', 'saved']).optional(),
+  tableSavedAt: z.number().finite().optional(),
   reportedAt: z.number().finite(),
   startedAt: z.number().finite(),
   address: z.string().max(512).optional(),
