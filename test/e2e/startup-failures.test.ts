@@ -62,6 +62,17 @@ describe('start-up failures', () => {
     expect(oneLine(stderr)).toBe(`cdn-server: error: Cannot write the log file in ${path.join(cwd, 'not-a-dir')}: a part of the path is a file; choose another --log-file, or --log-file - to log to stdout only`);
   });
 
+  it('an edge --state-dir that cannot be written stops the start with one line naming --state-dir', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'not-a-dir'), '');
+    const port = await freePort();
+    const { status, stderr } = run('edge', ['--port', String(port), ...nats, '--state-dir', 'not-a-dir/state'], cwd);
+    expect(status).toBe(1);
+    const line = oneLine(stderr);
+    expect(line).toBe(`cdn-edge: error: Cannot write the saved routing table in ${path.join(cwd, 'not-a-dir', 'state')}: a part of the path is a file; choose another --state-dir`);
+    expect(fs.readFileSync(path.join(cwd, 'cdn_system.log'), 'utf8')).toContain(`ERROR   edge-proxy: ${line.slice('cdn-edge: error: '.length)}`);
+  });
+
   it('a nodes file that cannot be written names --nodes-file', async () => {
     const cwd = tempDir();
     fs.writeFileSync(path.join(cwd, 'not-a-dir'), '');

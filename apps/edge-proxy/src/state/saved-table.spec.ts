@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRoutingTable, RouteNode } from '@cdn/shared';
-import { decodeSavedTable, encodeSavedTable, SavedTable } from './saved-table';
+import { decodeSavedTable, encodeSavedTable, encodeSavedTableInSlices, SavedTable } from './saved-table';
 
 const node = (id: string, extra: Partial<RouteNode> = {}): RouteNode => ({ id, url: `http://127.0.0.1:9/${id}`, location: 'eu', capacity: 10, status: 'active', load: 0, ...extra });
 const T = Date.parse('2026-05-06T07:08:09.010Z');
@@ -19,6 +19,14 @@ describe('saved routing table codec', () => {
     const text = encodeSavedTable(saved);
     expect(text.split('\n').filter((line) => line.trim().startsWith('{"id":'))).toHaveLength(2);
     expect(fileOf(saved)).toMatchObject({ format: 1, edge_id: 'edge-a', revision: 12, saved_at: '2026-05-06T07:08:09.010Z', settings: { cacheEnabled: false } });
+  });
+
+  it('writes the same text a slice of nodes at a time, pausing between slices', async () => {
+    const many: SavedTable = { ...saved, table: buildRoutingTable(5, Array.from({ length: 2_500 }, (_, i) => node(`n${i}`)), { cacheEnabled: true }) };
+    let pauses = 0;
+    const text = await encodeSavedTableInSlices(many, async () => void pauses++);
+    expect(text).toBe(encodeSavedTable(many));
+    expect(pauses).toBe(2);
   });
 
   it('writes a table without nodes as an empty list, and reads it back', () => {

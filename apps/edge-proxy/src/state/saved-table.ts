@@ -42,6 +42,27 @@ const envelopeSchema = z.object({
 
 /** The file's text: one node per line, so that a diff or a `grep` of the file reads well. */
 export function encodeSavedTable(saved: SavedTable): string {
+  return assemble(saved, saved.table.nodes.map((node) => JSON.stringify(node)));
+}
+
+/** Nodes serialised between two pauses: about 1 ms of work. */
+const SLICE = 1_000;
+
+/**
+ * The same text, serialised a slice of nodes at a time with `pause()` between slices: 10,000 nodes take ~15 ms,
+ * which must not hold up the requests waiting on the event loop in one piece.
+ */
+export async function encodeSavedTableInSlices(saved: SavedTable, pause: () => Promise<void>): Promise<string> {
+  const { nodes } = saved.table;
+  const lines: string[] = [];
+  for (let start = 0; start < nodes.length; start += SLICE) {
+    if (start > 0) await pause();
+    for (const node of nodes.slice(start, start + SLICE)) lines.push(JSON.stringify(node));
+  }
+  return assemble(saved, lines);
+}
+
+function assemble(saved: SavedTable, nodeLines: string[]): string {
   const head = {
     format: SAVED_TABLE_FORMAT,
     edge_id: saved.edgeId,
@@ -50,7 +71,7 @@ export function encodeSavedTable(saved: SavedTable): string {
     saved_at: new Date(saved.savedAt).toISOString(),
     settings: saved.table.settings,
   };
-  const nodes = saved.table.nodes.map((node) => JSON.stringify(node)).join(',\n    ');
+  const nodes = nodeLines.join(',\n    ');
   return `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "nodes": [${nodes ? `\n    ${nodes}\n  ` : ''}]\n}\n`;
 }
 
