@@ -27,7 +27,8 @@ import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
 import { EdgeReporter } from './reporting/edge-reporter';
 import { buildRoutingState, RoutingState } from './routing/routing-state';
-import { formatAge, LIVE_TABLE, SavedStart, TableOrigin, tableAgeSeconds } from './routing/table-origin';
+import { LIVE_TABLE, SavedStart, TableOrigin } from './routing/table-origin';
+import { tableTransitionLines } from './routing/table-transitions';
 import { readiness } from './status/readiness';
 import { createStatusEndpoints } from './status/status-endpoints';
 
@@ -206,30 +207,12 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     routing = next;
     loads.follow(table);
     health.retain(new Set(next.targets.keys()));
-    logApplied(next, previous);
+    for (const line of tableTransitionLines(next, previous, now(), waitingFor())) logger[line.level](line.message);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
     if (previous === undefined || previous.cacheOn !== next.cacheOn) switchCache(next);
     if (origin.source === 'live') saveApplied(table);
     reporter.report();
-  }
-
-  function logApplied(next: RoutingState, previous: RoutingState | undefined): void {
-    const { table, origin } = next;
-    if (origin.source === 'saved') {
-      const age = formatAge(tableAgeSeconds(origin, now()));
-      logger.warn(
-        `Serving the routing table saved at ${new Date(origin.savedAt).toISOString()} (revision ${table.revision}, ${table.nodes.length} nodes, ${next.activeCount} active; ${age} old) ` +
-          `from ${origin.from} until ${waitingFor()} answers`,
-      );
-      return;
-    }
-    logger.info(`Applied routing revision ${table.revision}: ${table.nodes.length} nodes, ${next.activeCount} active`);
-    if (previous?.origin.source !== 'saved') return;
-    const was = previous.table.revision;
-    if (table.revision >= was) return void logger.info(`Reconciled to live routing revision ${table.revision} (was serving saved revision ${was})`);
-    // Revisions only grow within one bucket: a lower one means the bucket was made again (NATS lost its store).
-    logger.warn(`Reconciled to live routing revision ${table.revision} (was serving saved revision ${was}); the live revision is lower, so the routing bucket was recreated since the table was saved, and the live bucket wins`);
   }
 
   /** A listener that throws must not undo a table already in use. */
@@ -308,7 +291,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
         applyTable(saved.table, { source: 'saved', savedAt: saved.savedAt, from: saved.from });
       }
       // Entries that fail the routing schema are left out by the source, which logs each once; they are counted here.
-      source.start(applyTable, { onRejected: () => metrics.routingRejected.inc({ stage: 'schema' }) }).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
+      source.start((table) => applyTable(table), { onRejected: () => metrics.routingRejected.inc({ stage: 'schema' }) }).catch((err: unknown) => logger.error({ err }, 'The routing source failed to start'));
       logger.info(`Edge ${edgeId} following the routing table (cache ${edgeCacheEnabled ? `on, TTL ${config.cacheTime} s` : 'off by --disable-cache'}, upstream timeout ${config.upstreamTimeout} s)`);
       logger.info(
         `Memory cache of ${config.cacheMaxBytes} bytes, objects up to ${config.cacheMaxObject} bytes; each entry counts its body, ` +
