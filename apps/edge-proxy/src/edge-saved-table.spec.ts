@@ -111,6 +111,22 @@ describe('an edge started from a saved routing table', () => {
   });
 });
 
+describe('saving applied tables', () => {
+  it('never stops the edge from serving, even when the saver throws', async () => {
+    origin = await startOrigin('node');
+    edge = await startEdge({
+      edge: {
+        onTableApplied: () => {
+          throw new Error('disk on fire');
+        },
+      },
+    });
+    await edge.putNodes(routeNode('node1', origin.url));
+    expect((await request(`${edge.url}/cdn/still-serving`)).headers['x-cdn-node']).toBe('node1');
+    expect(edge.logs.filter((l) => l.level === 50).map((l) => l.msg)).toContain('The listener of applied routing tables failed on revision 1');
+  });
+});
+
 describe('an edge without a saved table and without its routing source', () => {
   it('stays 503 not_ready, saying what it waits for and that it has no saved table', async () => {
     source = createLateBoundSource();
