@@ -23,6 +23,10 @@ export const EDGE_OPTIONS = {
     key: 'cacheRedisUrl', programs: EDGE, flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset)',
     env: 'CDN_CACHE_REDIS_URL', parse: redisUrl,
   },
+  cacheRedisCluster: {
+    key: 'cacheRedisCluster', programs: EDGE, flags: '--cache-redis-cluster', description: 'the --cache-redis-url servers (comma-separated) are seed nodes of a Redis Cluster',
+    env: 'CDN_CACHE_REDIS_CLUSTER', default: false, switch: true,
+  },
   staleIfError: {
     key: 'staleIfError', programs: EDGE, flags: '--stale-if-error <seconds>', description: 'serve a stale copy this long when the node fails, for answers that do not say',
     env: 'CDN_STALE_IF_ERROR', parse: integerIn(0, 31536000), default: 0,
