@@ -6,7 +6,17 @@ import { eventually, freePort, waitForPort } from './ports';
 import { Running, start, tempDir } from './processes';
 import type { KeyPair } from './pki';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** Runs a command; a failure's message carries what it printed. */
+async function run(command: string, args: string[], options: { timeout: number }): Promise<{ stdout: string }> {
+  try {
+    return await execFileAsync(command, args, options);
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${(err as Error).message}\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
 
 export interface ClusterNode {
   readonly port: number;
@@ -26,6 +36,8 @@ export interface RedisCluster {
   masterPorts(): Promise<number[]>;
   /** redis-cli on one node (with the password and TLS options), returning its output. */
   cli(port: number, ...args: string[]): Promise<string>;
+  /** Resolves once every replica of a live master has everything its master wrote (a write is then safe from a failover). */
+  waitForReplicas(timeoutMs?: number): Promise<void>;
   /** Resolves once every live node says cluster_state:ok, every slot has a live master and every live replica is in sync (only such a replica can take over). */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
 }
@@ -35,8 +47,11 @@ export interface RedisClusterOptions {
   replicasPerMaster?: number;
   /** requirepass and masterauth on every node. */
   password?: string;
-  /** Clients, the cluster bus and replication all speak TLS (rediss://); clients show no certificate. */
-  tls?: KeyPair & { ca: string };
+  /**
+   * Clients, the cluster bus and replication all speak TLS (rediss://). Clients show no certificate, but nodes show
+   * `client` to each other: the cluster bus always asks for one.
+   */
+  tls?: { server: KeyPair; client: KeyPair; ca: string };
   /** Milliseconds before a silent master is failed over (cluster-node-timeout); default 1000. */
   nodeTimeoutMs?: number;
 }
@@ -60,7 +75,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     if (options.password) args.push('--requirepass', options.password, '--masterauth', options.password);
     if (options.tls) {
       args.push('--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-replication', 'yes');
-      args.push('--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', 'no');
+      args.push('--tls-cert-file', options.tls.server.cert, '--tls-key-file', options.tls.server.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', 'no');
+      args.push('--tls-client-cert-file', options.tls.client.cert, '--tls-client-key-file', options.tls.client.key);
     } else {
       args.push('--port', String(port));
     }
@@ -109,6 +125,19 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     },
     masterPorts: async () => [...new Set((await slots()).map((range) => range.master))].sort(),
     cli,
+    waitForReplicas: async (timeoutMs = 10_000) => {
+      const alive = new Set(live().map((node) => node.port));
+      const masters = (await cluster.masterPorts()).filter((port) => alive.has(port));
+      await eventually(async () => {
+        for (const port of masters) {
+          const replication = await cli(port, 'info', 'replication');
+          const written = Number(/master_repl_offset:(\d+)/.exec(replication)?.[1]);
+          const replicas = [...replication.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((match) => Number(match[1]));
+          if (replicas.length < (options.replicasPerMaster ?? 1) || replicas.some((offset) => offset < written)) return false;
+        }
+        return true;
+      }, timeoutMs, 50);
+    },
     waitUntilHealthy: async (timeoutMs = 30_000) => {
       await eventually(async () => {
         for (const node of live()) {

@@ -7,11 +7,11 @@ export interface RedisRefusal {
   message: string;
 }
 
-/** The Redis answers, but is not the kind the flags say: a cluster node given as one server, or a lone server given as a cluster. */
-export class WrongRedisKindError extends Error {
-  constructor(readonly found: 'cluster-node' | 'lone-server') {
-    super(found === 'cluster-node' ? 'it is a node of a Redis Cluster (cluster_enabled:1)' : 'it is not a node of a Redis Cluster');
-    this.name = 'WrongRedisKindError';
+/** A node of a Redis Cluster given as one server: it would answer MOVED for every slot it does not serve. */
+export class ClusterNodeError extends Error {
+  constructor() {
+    super('INFO cluster says cluster_enabled:1');
+    this.name = 'ClusterNodeError';
   }
 }
 
@@ -34,11 +34,11 @@ export function redisRefusal(err: unknown, where: string, tlsCaGiven: boolean): 
     return { kind: 'tls', message: `${where} presented a certificate that is not trusted (${detail}); ${fix}` };
   }
   // Found by the server connection's check (INFO cluster), not from MOVED replies: CLUSTERDOWN during a failover is an outage.
-  if (err instanceof WrongRedisKindError && err.found === 'cluster-node') {
+  if (err instanceof ClusterNodeError) {
     return { kind: 'config', message: `${where} is a node of a Redis Cluster (${detail}); add --cache-redis-cluster, and list some of its nodes in --cache-redis-url` };
   }
   // CLUSTER SLOTS, asked only of a cluster's seeds, answers this on a lone server.
-  if ((err instanceof WrongRedisKindError && err.found === 'lone-server') || /cluster support disabled/i.test(detail)) {
+  if (/cluster support disabled/i.test(detail)) {
     return { kind: 'config', message: `${where} is not a node of a Redis Cluster (${detail}); leave out --cache-redis-cluster for a single server` };
   }
   return undefined;

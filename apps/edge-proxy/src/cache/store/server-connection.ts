@@ -1,6 +1,6 @@
 import { createClient } from '@redis/client';
 import { commandsOver, scanServer } from './redis-commands';
-import { WrongRedisKindError } from './redis-refusal';
+import { ClusterNodeError } from './redis-refusal';
 import { type ConnectionEvents, messageOf, reconnectDelay, type SharedConnection } from './shared-connection';
 
 export interface ServerConnectionOptions {
@@ -45,7 +45,7 @@ export function connectServer(options: ServerConnectionOptions): SharedConnectio
       await client.ping();
       // A cluster node answers one slot range and MOVED for the rest: say so once instead of failing a third of the time.
       const info = await client.info('cluster').catch(() => ''); // INFO may be renamed away: then there is nothing to check
-      if (/^cluster_enabled:1/m.test(info)) throw new WrongRedisKindError('cluster-node');
+      if (/^cluster_enabled:1/m.test(info)) throw new ClusterNodeError();
     },
     close: async () => {
       if (closed) return;

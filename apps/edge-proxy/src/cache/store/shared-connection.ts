@@ -32,7 +32,7 @@ export interface SharedConnection extends SharedCommands {
   readonly ready: boolean;
   /** The part of Redis holding `key` is connected (on a cluster, the master of its slot). */
   serves(key: string): boolean;
-  /** Resolves once Redis answers and is what was asked for (a lone server, or a cluster): on a cluster, every master answers PING. */
+  /** Resolves once Redis answers and is what was asked for (a lone server, or a cluster): on a cluster, every connected master answers PING. */
   check(): Promise<void>;
   close(): Promise<void>;
 }

@@ -79,6 +79,8 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   let closed = false;
   let consecutiveTimeouts = 0;
   let probe: NodeJS.Timeout | undefined;
+  /** What part of a cluster is lost, while some of it is (told by the connection). */
+  let partlyLost: string | undefined;
 
   /** True when Redis refuses us (then reported as an ERROR naming the flag, and counted); false for anything else. */
   const refused = (err: unknown, operation: string): boolean => {
@@ -93,6 +95,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     // Connected means reachable, not usable: a Redis that wants a password we lack still lets the handshake through.
     onConnected: () => {
       consecutiveTimeouts = 0;
+      partlyLost = undefined;
       redis.check().then(
         () => health.markUp(),
         (err: unknown) => {
@@ -102,6 +105,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
       );
     },
     onLost: (reason, whole) => {
+      partlyLost = whole ? undefined : reason;
       if (closed) return;
       if (whole) health.markDown(reason);
       else health.markPartial(reason);
@@ -121,12 +125,14 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   const startProbe = () => {
     if (probe) return;
     probe = setInterval(() => {
-      if (closed || !redis.ready) return; // a reconnect ends in onConnected, which checks and marks the tier up
+      // A reconnect ends in onConnected, which checks and marks the tier up; a cluster that lost a master is probed on the rest.
+      if (closed || (!redis.ready && partlyLost === undefined)) return;
       withDeadline(redis.check(), timeoutMs).then(
         () => {
           consecutiveTimeouts = 0;
           stopProbe();
-          health.markUp();
+          if (partlyLost === undefined) health.markUp();
+          else health.markPartial(partlyLost);
         },
         () => {},
       );

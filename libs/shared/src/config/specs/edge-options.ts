@@ -20,7 +20,7 @@ export const EDGE_OPTIONS = {
     env: 'CDN_CACHE_MAX_OBJECT', parse: byteSize(1, 2 ** 32), default: 8 * 1024 * 1024,
   },
   cacheRedisUrl: {
-    key: 'cacheRedisUrl', programs: EDGE, flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset)',
+    key: 'cacheRedisUrl', programs: EDGE, flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset); with --cache-redis-cluster, comma-separated nodes of the cluster',
     env: 'CDN_CACHE_REDIS_URL', parse: redisUrl,
   },
   cacheRedisCluster: {
