@@ -22,6 +22,8 @@ export interface ClusterNode {
   readonly port: number;
   /** The process; stop('SIGKILL') is kill -9. */
   readonly process: Running;
+  /** Starts it again as it was (it rejoins with its nodes-<port>.conf, its data gone); resolves once it listens. */
+  restart(): Promise<void>;
 }
 
 export interface RedisCluster {
@@ -80,7 +82,16 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     } else {
       args.push('--port', String(port));
     }
-    nodes.push({ port, process: start('redis-server', args, { name: `redis-cluster-${port}` }) });
+    const run = () => start('redis-server', args, { name: `redis-cluster-${port}` });
+    const node = {
+      port,
+      process: run(),
+      restart: async () => {
+        node.process = run();
+        await waitForPort(port);
+      },
+    };
+    nodes.push(node);
   }
   await Promise.all(nodes.map((node) => waitForPort(node.port)));
 

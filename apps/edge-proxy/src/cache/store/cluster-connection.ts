@@ -72,6 +72,8 @@ export function connectCluster(options: ClusterConnectionOptions): SharedConnect
     }
     const masters = mastersOf(ranges);
     for (const master of masters) if (masterReady(master)) failing.delete(master);
+    // A master the cluster replaced is forgotten (it may come back as a replica, which is never asked).
+    if (ranges.length > 0) for (const address of failing.keys()) if (!masters.includes(address)) failing.delete(address);
     const covered = ranges.reduce((sum, range) => sum + range.to - range.from + 1, 0);
     if (masters.length > 0 && covered === SLOTS && masters.every(masterReady)) {
       stopRefreshing();

@@ -7,11 +7,14 @@ export interface RedisRefusal {
   message: string;
 }
 
-/** A node of a Redis Cluster given as one server: it would answer MOVED for every slot it does not serve. */
-export class ClusterNodeError extends Error {
-  constructor() {
-    super('INFO cluster says cluster_enabled:1');
-    this.name = 'ClusterNodeError';
+/**
+ * A Redis given as one server that is no lone server: a cluster node would answer MOVED for every slot it does not
+ * serve, a Sentinel knows no GET or SET.
+ */
+export class RedisModeError extends Error {
+  constructor(readonly mode: 'cluster' | 'sentinel') {
+    super(`INFO server says redis_mode:${mode}`);
+    this.name = 'RedisModeError';
   }
 }
 
@@ -33,9 +36,12 @@ export function redisRefusal(err: unknown, where: string, tlsCaGiven: boolean): 
     const fix = error?.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'use a host name its certificate holds in --cache-redis-url' : tlsCaGiven ? 'check --cache-redis-tls-ca' : 'give its CA with --cache-redis-tls-ca';
     return { kind: 'tls', message: `${where} presented a certificate that is not trusted (${detail}); ${fix}` };
   }
-  // Found by the server connection's check (INFO cluster), not from MOVED replies: CLUSTERDOWN during a failover is an outage.
-  if (err instanceof ClusterNodeError) {
+  // Found by the server connection's check (INFO server), not from MOVED replies: CLUSTERDOWN during a failover is an outage.
+  if (err instanceof RedisModeError && err.mode === 'cluster') {
     return { kind: 'config', message: `${where} is a node of a Redis Cluster (${detail}); add --cache-redis-cluster, and list some of its nodes in --cache-redis-url` };
+  }
+  if (err instanceof RedisModeError) {
+    return { kind: 'config', message: `${where} is a Redis Sentinel (${detail}), which the shared tier does not speak; give the master's address, or a proxy that follows the master, in --cache-redis-url` };
   }
   // CLUSTER SLOTS, asked only of a cluster's seeds, answers this on a lone server.
   if (/cluster support disabled/i.test(detail)) {

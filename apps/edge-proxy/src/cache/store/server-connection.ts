@@ -1,6 +1,6 @@
 import { createClient } from '@redis/client';
 import { commandsOver, scanServer } from './redis-commands';
-import { ClusterNodeError } from './redis-refusal';
+import { RedisModeError } from './redis-refusal';
 import { type ConnectionEvents, messageOf, reconnectDelay, type SharedConnection } from './shared-connection';
 
 export interface ServerConnectionOptions {
@@ -43,9 +43,10 @@ export function connectServer(options: ServerConnectionOptions): SharedConnectio
     serves: () => client.isReady,
     check: async () => {
       await client.ping();
-      // A cluster node answers one slot range and MOVED for the rest: say so once instead of failing a third of the time.
-      const info = await client.info('cluster').catch(() => ''); // INFO may be renamed away: then there is nothing to check
-      if (/^cluster_enabled:1/m.test(info)) throw new ClusterNodeError();
+      // A cluster node answers one slot range and MOVED for the rest, a Sentinel no GET at all: say so once instead of failing call after call.
+      const info = await client.info('server').catch(() => ''); // INFO may be renamed away: then there is nothing to check
+      const mode = /^redis_mode:(\w+)/m.exec(info)?.[1];
+      if (mode === 'cluster' || mode === 'sentinel') throw new RedisModeError(mode);
     },
     close: async () => {
       if (closed) return;

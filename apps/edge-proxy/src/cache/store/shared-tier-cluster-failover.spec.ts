@@ -7,14 +7,15 @@ import { useRedisCluster } from '../../../test/redis-cluster-fixture';
 import { sharedKeys } from './shared-keys';
 
 const redis = useRedisCluster();
+const small = useRedisCluster({ replicasPerMaster: 0 });
 
 /** A tier on the cluster whose log lines, failures and topology changes the test can read. */
-async function observedTier(namespace: string) {
+async function observedTier(namespace: string, on = redis) {
   const lines: { level: number; msg: string }[] = [];
   const failures: string[] = [];
   const changes: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-  const tier = await redis.connectedTier(namespace, {
+  const tier = await on.connectedTier(namespace, {
     logger,
     onFailure: (kind, operation) => failures.push(`${kind}:${operation}`),
     onTopologyChange: (change) => changes.push(change),
@@ -71,5 +72,44 @@ describe('shared tier on a Redis Cluster losing a master', () => {
     // And it writes there again.
     await tier.set(lost[0], cacheEntry({ body: Buffer.from('rewritten') }), 60_000);
     expect((await tier.get(lost[0]))?.body.toString()).toBe('rewritten');
+  });
+});
+
+describe('shared tier on a Redis Cluster that stops whole', () => {
+  it('does not block the start when no seed node answers, and says so once', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const tier = small.sharedTier('absent', { url: 'redis://127.0.0.1:1,redis://127.0.0.1:2', logger });
+    expect(tier.available).toBe(false);
+    const { value, ms } = await timed(tier.get('/cdn/k'));
+    expect(value).toBeUndefined();
+    expect(ms).toBeLessThan(5);
+    await eventually(() => lines.length > 0, 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(lines.map((line) => line.msg)).toEqual([expect.stringMatching(/^Shared cache unavailable: no seed node answers \(connect ECONNREFUSED 127\.0\.0\.1:[12]\); serving from nodes$/)]);
+  });
+
+  it('fails open while no master answers, then starts over from its seed nodes when they are back', async () => {
+    const { tier, warnings, infos, errors } = await observedTier('whole', small);
+    await tier.set('/cdn/a', cacheEntry(), 60_000);
+    const masters = small.cluster.nodes;
+    await Promise.all(masters.map((node) => node.process.stop('SIGKILL')));
+    await eventually(() => !tier.available, 5_000);
+    const { value, ms } = await timed(tier.get('/cdn/a'));
+    expect(value).toBeUndefined();
+    expect(ms).toBeLessThan(5);
+    // Let a few rounds of starting over fail first: they must not give up, nor log again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/^Shared cache (partly )?unavailable: .+/);
+
+    await Promise.all(masters.map((node) => node.restart()));
+    await small.cluster.waitUntilHealthy();
+    await eventually(() => tier.available && tier.availableFor('/cdn/b'), 15_000);
+    await tier.set('/cdn/b', cacheEntry({ body: Buffer.from('after') }), 60_000);
+    expect((await tier.get('/cdn/b'))?.body.toString()).toBe('after');
+    expect(warnings()).toHaveLength(1);
+    expect(infos().filter((line) => /available again/.test(line))).toHaveLength(1);
+    expect(errors()).toEqual([]);
   });
 });

@@ -109,7 +109,7 @@ describe('shared tier given the wrong kind of Redis', () => {
     const { tier, errors, failures } = observedTier({ url });
     await eventually(() => errors().length > 0, 5_000);
     expect(errors()).toEqual([
-      `Shared cache unavailable: ${url.replace(PASSWORD, '***')} is a node of a Redis Cluster (INFO cluster says cluster_enabled:1); add --cache-redis-cluster, and list some of its nodes in --cache-redis-url; serving from nodes`,
+      `Shared cache unavailable: ${url.replace(PASSWORD, '***')} is a node of a Redis Cluster (INFO server says redis_mode:cluster); add --cache-redis-cluster, and list some of its nodes in --cache-redis-url; serving from nodes`,
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(errors()).toHaveLength(1);
