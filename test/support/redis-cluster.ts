@@ -38,7 +38,7 @@ export interface RedisCluster {
   masterPorts(): Promise<number[]>;
   /** redis-cli on one node (with the password and TLS options), returning its output. */
   cli(port: number, ...args: string[]): Promise<string>;
-  /** Resolves once every replica of a live master has everything its master wrote (a write is then safe from a failover). */
+  /** Resolves once every connected replica has everything its master wrote (a write is then safe from a failover). */
   waitForReplicas(timeoutMs?: number): Promise<void>;
   /** Resolves once every live node says cluster_state:ok, every slot has a live master and every live replica is in sync (only such a replica can take over). */
   waitUntilHealthy(timeoutMs?: number): Promise<void>;
@@ -144,7 +144,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           const replication = await cli(port, 'info', 'replication');
           const written = Number(/master_repl_offset:(\d+)/.exec(replication)?.[1]);
           const replicas = [...replication.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map((match) => Number(match[1]));
-          if (replicas.length < (options.replicasPerMaster ?? 1) || replicas.some((offset) => offset < written)) return false;
+          if (replicas.some((offset) => offset < written)) return false;
         }
         return true;
       }, timeoutMs, 50);

@@ -13,6 +13,8 @@ export interface ClusterConnectionOptions {
   events: ConnectionEvents;
   /** How often the slot map is asked for again while a master is unreachable; default 500 ms. */
   refreshIntervalMs?: number;
+  /** How often the client's own slot map is compared with the last one seen (changes it followed through MOVED); default 5 s. */
+  watchIntervalMs?: number;
 }
 
 /**
@@ -146,6 +148,10 @@ export function connectCluster(options: ClusterConnectionOptions): SharedConnect
   });
   // node-ready is sent only once per node client; a reconnect is seen by the refresh rounds.
   for (const event of ['node-ready', 'node-connect', 'node-disconnect', 'node-reconnecting']) cluster.on(event, scheduleEvaluation);
+  // node-redis follows MOVED by itself, sometimes without a new connection (slots moved between known masters): a
+  // look at its slot map now and then counts those changes too.
+  const watch = setInterval(scheduleEvaluation, options.watchIntervalMs ?? 5_000);
+  watch.unref();
   connect();
 
   async function* scan(pattern: string, type: string): AsyncGenerator<string[]> {
@@ -167,6 +173,7 @@ export function connectCluster(options: ClusterConnectionOptions): SharedConnect
     close: async () => {
       if (closed) return;
       closed = true;
+      clearInterval(watch);
       stopRefreshing();
       if (evaluation) clearImmediate(evaluation);
       if (!cluster.isOpen) return;

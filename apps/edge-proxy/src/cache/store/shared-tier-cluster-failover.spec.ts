@@ -75,6 +75,33 @@ describe('shared tier on a Redis Cluster losing a master', () => {
   });
 });
 
+describe('shared tier on a Redis Cluster failed over by hand', () => {
+  it('follows a manual failover (CLUSTER FAILOVER) through MOVED, with no outage, and counts the change', async () => {
+    const { tier, failures, changes, warnings } = await observedTier('manual');
+    const keys = sharedKeys('manual');
+    const urls = Array.from({ length: 30 }, (_, i) => `/cdn/manual/${i}`);
+    await Promise.all(urls.map((url) => tier.set(url, cacheEntry({ body: Buffer.from(url) }), 60_000)));
+    await redis.cluster.waitForReplicas();
+    // A replica in sync takes over from its master, which becomes its replica: no write is lost.
+    const alive = redis.cluster.nodes.filter((node) => node.process.child.exitCode === null && node.process.child.signalCode === null);
+    const masters = await redis.cluster.masterPorts();
+    const replica = alive.find((node) => !masters.includes(node.port))!;
+    expect(await redis.cluster.cli(replica.port, 'cluster', 'failover')).toMatch(/OK/);
+    await eventually(async () => (await redis.cluster.masterPorts()).includes(replica.port), 10_000);
+    await redis.cluster.waitUntilHealthy();
+
+    for (const url of urls) expect((await tier.get(url))?.body.toString()).toBe(url);
+    // Some of those answers came from the new master, after the old one sent the client there.
+    const served: number[] = [];
+    for (const url of urls) served.push((await redis.cluster.masterOf(keys.entry(url))).port);
+    expect(served).toContain(replica.port);
+    await eventually(() => changes.length > 0, 10_000);
+    expect(changes).toEqual([expect.stringMatching(new RegExp(`^slots [0-9]+-[0-9]+ 127\\.0\\.0\\.1:[0-9]+ → 127\\.0\\.0\\.1:${replica.port}$`))]);
+    expect(warnings()).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+});
+
 describe('shared tier on a Redis Cluster that stops whole', () => {
   it('does not block the start when no seed node answers, and says so once', async () => {
     const lines: { level: number; msg: string }[] = [];
