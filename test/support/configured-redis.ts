@@ -1,4 +1,6 @@
 /** A real redis-server with a password and/or TLS, for the shared tier's security tests. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { freePort, waitForPort } from './ports';
 import { Running, start, tempDir } from './processes';
 import type { KeyPair } from './pki';
@@ -22,4 +24,15 @@ export async function startConfiguredRedis(options: { password?: string; tls?: K
   await waitForPort(port);
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return Object.assign(proc, { port, url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}` });
+}
+
+/** A Redis Sentinel (redis-server --sentinel) watching nothing, on a free port: something that answers PING but holds no data. */
+export async function startSentinel(): Promise<ConfiguredRedis> {
+  const port = await freePort();
+  // A Sentinel rewrites its configuration file, so it needs one of its own.
+  const config = path.join(tempDir('sentinel-'), 'sentinel.conf');
+  fs.writeFileSync(config, '');
+  const proc = start('redis-server', [config, '--sentinel', '--port', String(port), '--bind', '127.0.0.1'], { name: 'redis-sentinel' });
+  await waitForPort(port);
+  return Object.assign(proc, { port, url: `redis://127.0.0.1:${port}` });
 }

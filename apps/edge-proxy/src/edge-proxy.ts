@@ -16,6 +16,7 @@ import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
 import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
+import { readRedisTarget } from './cache/store/redis-target';
 import { readRedisTlsCa } from './cache/store/redis-tls';
 import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
@@ -92,14 +93,17 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
   const waitingFor = options.waitingFor ?? (() => 'the first routing table');
-  // Read now, so that a CA file that is no certificate stops the start with a line naming the flag.
+  // Read now, so that seeds without --cache-redis-cluster, or a CA file that is no certificate, stop the start with a line naming the flag.
+  const redisTarget = readRedisTarget(config);
   const redisTlsCa = readRedisTlsCa(config);
-  const shared = config.cacheRedisUrl
+  const shared = redisTarget
     ? createSharedTier({
-        url: config.cacheRedisUrl,
+        url: config.cacheRedisUrl!,
+        cluster: redisTarget.kind === 'cluster',
         tlsCa: redisTlsCa,
         logger,
         onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }),
+        onTopologyChange: () => metrics.sharedTopologyChanges.inc(),
       })
     : undefined;
   const cache = createTieredCache({ memory, shared, now });

@@ -65,8 +65,8 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     }
     metrics.cacheLookups.inc({ tier: 'memory', result: 'miss' });
     if (cache.shared === undefined) return fetchFromNode(l, undefined);
-    if (!cache.shared.available) {
-      // Fail open: while Redis is down the node answers at once; the tier reconnects by itself.
+    if (!cache.shared.availableFor(l.primary)) {
+      // Fail open: while Redis (or the cluster master of this key's slot) is down the node answers at once; the tier reconnects by itself.
       metrics.cacheLookups.inc({ tier: 'shared', result: 'unavailable' });
       return fetchFromNode(l, undefined);
     }

@@ -22,6 +22,7 @@ export interface EdgeMetrics {
   warmFetches: Counter<'result'>;
   commandRepeats: Counter<'type' | 'result'>;
   sharedTierFailures: Counter<'kind' | 'operation'>;
+  sharedTopologyChanges: Counter;
   retries: Counter<'reason'>;
   ejections: Counter;
   panicRouted: Counter;
@@ -81,8 +82,12 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     ),
     sharedTierFailures: counter(
       'cache_shared_failures_total',
-      'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate)',
+      'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate; config: a cluster node without --cache-redis-cluster, or the reverse)',
       ['kind', 'operation'],
+    ),
+    sharedTopologyChanges: counter(
+      'cache_shared_topology_changes_total',
+      'Times the slot map of the shared Redis Cluster changed (a failover, a resharding, a node joined or left; each change is logged at DEBUG)',
     ),
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),

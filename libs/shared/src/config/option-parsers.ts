@@ -96,7 +96,19 @@ function urlWithScheme(protocols: readonly string[], what: string) {
 }
 
 export const httpUrl = urlWithScheme(['http:', 'https:'], 'an http:// or https:// URL');
-export const redisUrl = urlWithScheme(['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
+const oneRedisUrl = urlWithScheme(['redis:', 'rediss:'], 'a redis:// or rediss:// URL');
+
+/** One redis:// or rediss:// URL, or several comma-separated (seed nodes of a cluster; redis-target.ts checks they go together). */
+export function redisUrl(raw: string, name: string): string {
+  for (const part of raw.split(',')) {
+    try {
+      oneRedisUrl(part.trim(), name);
+    } catch {
+      throw new InvalidValueError(`${name} must be a redis:// or rediss:// URL (comma-separated for a cluster's seed nodes), got "${redactUrl(raw)}"`);
+    }
+  }
+  return raw;
+}
 
 export function urlPath(raw: string, name: string): string {
   if (!raw.startsWith('/') || /\s/.test(raw)) throw new InvalidValueError(`${name} must be a path starting with /, got "${raw}"`);

@@ -33,6 +33,7 @@ export interface CdnConfig {
   cacheMaxBytes: number;
   cacheMaxObject: number;
   cacheRedisUrl: string | undefined;
+  cacheRedisCluster: boolean;
   staleIfError: number;
   cacheSortQuery: boolean;
   cacheSetCookie: boolean;

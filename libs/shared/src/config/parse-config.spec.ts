@@ -64,7 +64,9 @@ describe('parseConfig', () => {
 
   it('never echoes the password of a URL it rejects', () => {
     const urls = { ...info, options: ['cacheRedisUrl', 'natsUrl'] as const };
-    expect(() => parseConfig(urls, ['--cache-redis-url', 'http://:s3cret@cache:6379'], {})).toThrow('--cache-redis-url must be a redis:// or rediss:// URL, got "http://:***@cache:6379"');
+    expect(() => parseConfig(urls, ['--cache-redis-url', 'http://:s3cret@cache:6379'], {})).toThrow('--cache-redis-url must be a redis:// or rediss:// URL (comma-separated for a cluster\'s seed nodes), got "http://:***@cache:6379"');
+    expect(() => parseConfig(urls, ['--cache-redis-url', 'redis://:s3cret@a:7000,http://:s3cret@b:7001'], {})).toThrow('got "redis://:***@a:7000,http://:***@b:7001"');
+    expect(parseConfig(urls, ['--cache-redis-url', 'redis://a:7000, rediss://b:7001'], {}).cacheRedisUrl).toBe('redis://a:7000, rediss://b:7001');
     expect(() => parseConfig(urls, [], { CDN_NATS_URL: 'http://edge:s3cret@nats:4222' })).toThrow('CDN_NATS_URL must be a nats:// URL (comma-separated for a cluster), got "http://edge:***@nats:4222"');
     expect(() => parseConfig(urls, ['--cache-redis-url', 'rediss//:s3cret@cache:6379'], {})).toThrow('got "***@cache:6379"');
   });

@@ -1,4 +1,5 @@
 import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
 
 /**
  * A @keyv/redis store that keeps a value as the raw bytes of a Redis string.
@@ -19,4 +20,13 @@ export class BufferRedisStore extends KeyvRedis<Buffer> {
     if (bytes === undefined) return undefined;
     return { value: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'latin1') } as U;
   }
+}
+
+/**
+ * keyv over a node-redis client or cluster whose bulk strings come back as Buffers: no serializer and no key prefix,
+ * so keyv passes `{ value }` to the store, which writes value's bytes under our key.
+ */
+export function frameKeyv(bytes: unknown): Keyv<Buffer> {
+  const store = new BufferRedisStore(bytes as never, { throwOnErrors: true });
+  return new Keyv<Buffer>(store, { namespace: undefined, useKeyPrefix: false, serialize: undefined, deserialize: undefined, throwOnErrors: true });
 }

@@ -1,25 +1,39 @@
-/** Where the shared tier keeps things in Redis, all under one namespace so several CDNs can share a server. */
+import { primaryOf } from './variant-key';
+
+/**
+ * Where the shared tier keeps things in Redis, all under one namespace so several CDNs can share a server.
+ *
+ * Everything about one primary key (its variants' frames, the set listing them, its vary memo) carries the primary key
+ * as a hash tag, `{<primary>}`, so on a Redis Cluster it all lives in one slot: one script can delete a URL's
+ * variants atomically, and one lookup goes to one master. Primary keys are request targets (`/cdn/...`), so the tag
+ * is never empty. Tag sets gather entries of many URLs and so of many slots: each sits in a slot of its own.
+ */
 export interface SharedKeys {
-  /** The frame of one cached variant. */
+  /** The frame of one cached variant: `<ns>:entry:{<primary>}<the rest of the variant key>`. */
   entry(key: string): string;
-  /** The prefix every entry key starts with (prefix purge scans below it). */
+  /** What every entry key starts with, up to the primary key (a prefix purge scans for this plus the prefix). */
   readonly entryPrefix: string;
-  /** Set of the variant keys stored for a primary key (invalidation deletes them all). */
+  /** Set of the entry keys stored for a primary key (invalidation deletes them all); in the primary key's slot. */
   variants(primary: string): string;
-  /** Set of the variant keys carrying a purge tag. */
+  /** Set of the entry keys carrying a purge tag; in a slot of its own. */
   tag(tag: string): string;
-  /** The vary header names last seen for a primary key. */
+  /** The vary header names last seen for a primary key; in the primary key's slot. */
   vary(primary: string): string;
 }
 
 export function sharedKeys(namespace: string): SharedKeys {
-  const entryPrefix = `${namespace}:entry:`;
+  // A brace in the namespace would become the hash tag instead of the primary key.
+  if (/[{}]/.test(namespace)) throw new Error(`shared cache namespace must not contain { or }, got "${namespace}"`);
+  const entryPrefix = `${namespace}:entry:{`;
   return {
-    entry: (key) => entryPrefix + key,
+    entry: (key) => {
+      const primary = primaryOf(key);
+      return `${entryPrefix}${primary}}${key.slice(primary.length)}`;
+    },
     entryPrefix,
-    variants: (primary) => `${namespace}:variants:${primary}`,
+    variants: (primary) => `${namespace}:variants:{${primary}}`,
     tag: (tag) => `${namespace}:tag:${tag}`,
-    vary: (primary) => `${namespace}:vary:${primary}`,
+    vary: (primary) => `${namespace}:vary:{${primary}}`,
   };
 }
 

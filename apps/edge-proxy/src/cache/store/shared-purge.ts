@@ -1,56 +1,56 @@
 import { decodeEntry, encodeEntry } from './entry-codec';
 import type { PurgeMatch } from './purge-match';
+import type { SharedCommands } from './shared-connection';
 import { escapeGlob, type SharedKeys } from './shared-keys';
 
-/** The few Redis calls purging needs; strings for keys and members, Buffers for frames. */
-export interface PurgeRedis {
-  sMembers(key: string): Promise<string[]>;
-  scan(cursor: string, options: { MATCH: string; COUNT: number; TYPE: string }): Promise<{ cursor: string; keys: string[] }>;
-  unlink(keys: string[]): Promise<number>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  getFrame(key: string): Promise<Buffer | null>;
-  /** Rewrites an existing key keeping its TTL; false when it is gone. */
-  replaceFrame(key: string, frame: Buffer): Promise<boolean>;
-}
-
-const SCAN_BATCH = 1000;
+/** Commands in flight at once, and keys per UNLINK. */
 const WRITE_BATCH = 100;
+const UNLINK_BATCH = 500;
 
 /**
- * Deletes every entry named in the given index sets, and the sets, in one atomic step: a variant another edge
- * adds meanwhile lands either before (and goes) or after (in a fresh set), never in a set deleted unread.
+ * Deletes a primary key's variant set and every entry it lists in one atomic step: a variant another edge adds
+ * meanwhile lands either before (and goes) or after (in a fresh set), never in a set deleted unread. The entries
+ * share the set's slot (shared-keys.ts), so this runs on a cluster too.
  */
-const DELETE_INDEXED = `
+const DELETE_VARIANTS = `
+local members = redis.call('SMEMBERS', KEYS[1])
 local deleted = 0
-for _, set in ipairs(KEYS) do
-  local members = redis.call('SMEMBERS', set)
-  for i = 1, #members, 500 do
-    local batch = {}
-    for j = i, math.min(i + 499, #members) do batch[#batch + 1] = ARGV[1] .. members[j] end
-    deleted = deleted + redis.call('UNLINK', unpack(batch))
-  end
-  redis.call('UNLINK', set)
+for i = 1, #members, ${UNLINK_BATCH} do
+  deleted = deleted + redis.call('UNLINK', unpack(members, i, math.min(i + ${UNLINK_BATCH - 1}, #members)))
 end
+redis.call('UNLINK', KEYS[1])
 return deleted`;
 
-/** Deletes the entries listed in the index sets; resolves how many existed. */
-export async function deleteIndexed(redis: PurgeRedis, keys: SharedKeys, sets: string[]): Promise<number> {
-  if (sets.length === 0) return 0;
-  return Number(await redis.eval(DELETE_INDEXED, { keys: sets, arguments: [keys.entryPrefix] }));
+/** Reads and deletes a set in one atomic step (a tag's set: its entries sit in other slots, deleted afterwards). */
+const TAKE_SET = `
+local members = redis.call('SMEMBERS', KEYS[1])
+redis.call('UNLINK', KEYS[1])
+return members`;
+
+/** Deletes every variant of the primary keys whose variant sets are given; resolves how many entries existed. */
+export async function deleteVariants(redis: SharedCommands, variantSets: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < variantSets.length; i += WRITE_BATCH) {
+    const counts = await Promise.all(variantSets.slice(i, i + WRITE_BATCH).map((set) => redis.eval(DELETE_VARIANTS, { keys: [set], arguments: [] })));
+    deleted += counts.reduce<number>((sum, count) => sum + Number(count), 0);
+  }
+  return deleted;
 }
 
 /** Hard purge deletes the matching entries; soft purge rewrites them with invalidatedAt = now. Resolves the count. */
-export async function purgeShared(redis: PurgeRedis, keys: SharedKeys, match: PurgeMatch, soft: boolean, now: number): Promise<number> {
-  const indexSets = [...match.urls.map((url) => keys.variants(url)), ...match.tags.map((tag) => keys.tag(tag))];
+export async function purgeShared(redis: SharedCommands, keys: SharedKeys, match: PurgeMatch, soft: boolean, now: number): Promise<number> {
+  const variantSets = match.urls.map((url) => keys.variants(url));
+  const tagSets = match.tags.map((tag) => keys.tag(tag));
   if (!soft) {
-    let deleted = await deleteIndexed(redis, keys, indexSets);
+    let deleted = await deleteVariants(redis, variantSets);
+    for (const set of tagSets) deleted += await unlinkBySlot(redis, (await redis.eval(TAKE_SET, { keys: [set], arguments: [] })) as string[]);
     for (const prefix of match.prefixes) {
-      for await (const batch of scanEntries(redis, keys, prefix)) deleted += await redis.unlink(batch);
+      for await (const batch of scanEntries(redis, keys, prefix)) deleted += await unlinkBySlot(redis, batch);
     }
     return deleted;
   }
   const targets = new Set<string>();
-  for (const set of indexSets) for (const member of await redis.sMembers(set)) targets.add(keys.entry(member));
+  for (const set of [...variantSets, ...tagSets]) for (const member of await redis.sMembers(set)) targets.add(member);
   for (const prefix of match.prefixes) {
     for await (const batch of scanEntries(redis, keys, prefix)) for (const key of batch) targets.add(key);
   }
@@ -63,8 +63,27 @@ export async function purgeShared(redis: PurgeRedis, keys: SharedKeys, match: Pu
   return affected;
 }
 
+/** Deletes keys of any slots: one command may only touch one slot, so they go grouped by slot, in batches. */
+export async function unlinkBySlot(redis: SharedCommands, keys: readonly string[]): Promise<number> {
+  const bySlot = new Map<number, string[]>();
+  for (const key of keys) {
+    const slot = redis.slotOf(key);
+    const group = bySlot.get(slot);
+    if (group) group.push(key);
+    else bySlot.set(slot, [key]);
+  }
+  const batches: string[][] = [];
+  for (const group of bySlot.values()) for (let i = 0; i < group.length; i += UNLINK_BATCH) batches.push(group.slice(i, i + UNLINK_BATCH));
+  let deleted = 0;
+  for (let i = 0; i < batches.length; i += WRITE_BATCH) {
+    const counts = await Promise.all(batches.slice(i, i + WRITE_BATCH).map((batch) => redis.unlink(batch)));
+    deleted += counts.reduce((sum, count) => sum + count, 0);
+  }
+  return deleted;
+}
+
 /** Read, mark, write back with the same TTL; false when the entry is gone or unreadable. */
-async function invalidate(redis: PurgeRedis, key: string, now: number): Promise<boolean> {
+async function invalidate(redis: SharedCommands, key: string, now: number): Promise<boolean> {
   const frame = await redis.getFrame(key);
   const entry = frame ? decodeEntry(frame) : undefined;
   if (!entry) return false;
@@ -73,13 +92,7 @@ async function invalidate(redis: PurgeRedis, key: string, now: number): Promise<
   return redis.replaceFrame(key, encodeEntry({ ...entry, invalidatedAt: now }));
 }
 
-/** Entry keys whose primary key starts with `prefix`, a batch at a time (SCAN never blocks Redis like KEYS would). */
-async function* scanEntries(redis: PurgeRedis, keys: SharedKeys, prefix: string): AsyncGenerator<string[]> {
-  const pattern = `${escapeGlob(keys.entryPrefix + prefix)}*`;
-  let cursor = '0';
-  do {
-    const reply = await redis.scan(cursor, { MATCH: pattern, COUNT: SCAN_BATCH, TYPE: 'string' });
-    cursor = String(reply.cursor);
-    if (reply.keys.length > 0) yield reply.keys;
-  } while (cursor !== '0');
+/** Entry keys whose primary key starts with `prefix`, on every master, a batch at a time. */
+function scanEntries(redis: SharedCommands, keys: SharedKeys, prefix: string): AsyncGenerator<string[]> {
+  return redis.scan(`${escapeGlob(keys.entryPrefix + prefix)}*`, 'string');
 }

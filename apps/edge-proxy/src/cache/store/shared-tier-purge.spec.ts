@@ -58,7 +58,7 @@ describe('shared tier purge', () => {
       expect(read?.body.toString()).toBe('body');
     }
     expect((await b.get('site/index.html'))?.invalidatedAt).toBeUndefined();
-    expect(await redis.raw.pTTL(`${namespace}:entry:site/img/a.png`)).toBeGreaterThan(55_000);
+    expect(await redis.raw.pTTL(`${namespace}:entry:{site/img/a.png}`)).toBeGreaterThan(55_000);
     // The entries stay findable by tag and url after a soft purge.
     expect(await b.purge({ ...none, urls: ['site/img/b.png'] }, false, 8_000)).toBe(2);
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConfiguredRedis, type ConfiguredRedis } from '../../../../../test/support/configured-redis';
+import { startConfiguredRedis, startSentinel, type ConfiguredRedis } from '../../../../../test/support/configured-redis';
 import { createTestPki, type TestPki } from '../../../../../test/support/pki';
 import { eventually } from '../../../../../test/support/ports';
 import { stopAll, tempDir } from '../../../../../test/support/processes';
@@ -99,6 +99,20 @@ describe('shared tier over TLS (rediss://)', () => {
     expect(tier.available).toBe(false);
     expect(await tier.get('k')).toBeUndefined();
     expect(failures).toContain('tls:connect');
+  });
+});
+
+describe('shared tier given a Redis Sentinel', () => {
+  it('fails open with one ERROR saying the tier does not speak Sentinel, instead of failing call after call', async () => {
+    const sentinel = await startSentinel();
+    const { tier, errors, failures } = observedTier(sentinel.url);
+    await eventually(() => errors().length > 0, 5_000);
+    expect(errors()).toEqual([
+      `Shared cache unavailable: ${sentinel.url} is a Redis Sentinel (INFO server says redis_mode:sentinel), which the shared tier does not speak; give the master's address, or a proxy that follows the master, in --cache-redis-url; serving from nodes`,
+    ]);
+    expect(tier.available).toBe(false);
+    expect(await tier.get('k')).toBeUndefined();
+    expect(failures).toEqual(['config:connect']);
   });
 });
 

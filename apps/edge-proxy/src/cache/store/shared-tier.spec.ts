@@ -40,8 +40,8 @@ describe('shared tier', () => {
     expect(read!.body.equals(body)).toBe(true);
     expect(read!.headers).toEqual(entry().headers);
 
-    const stored = await redis.raw.strLen('big:entry:site/big.bin');
-    const memory = Number(await redis.raw.sendCommand(['MEMORY', 'USAGE', 'big:entry:site/big.bin']));
+    const stored = await redis.raw.strLen('big:entry:{site/big.bin}');
+    const memory = Number(await redis.raw.sendCommand(['MEMORY', 'USAGE', 'big:entry:{site/big.bin}']));
     // The same bytes written bare, to tell framing overhead from jemalloc's size classes.
     await redis.raw.set('big:control', body);
     const control = Number(await redis.raw.sendCommand(['MEMORY', 'USAGE', 'big:control']));
@@ -58,11 +58,11 @@ describe('shared tier', () => {
     const tier = await connectedTier('ttl');
     await tier.set('site/a', entry(Buffer.from('a'), ['t1']), 5_000);
     await tier.set('site/b', entry(Buffer.from('b'), ['t1']), 60_000);
-    const entryTtl = await redis.raw.pTTL('ttl:entry:site/a');
+    const entryTtl = await redis.raw.pTTL('ttl:entry:{site/a}');
     expect(entryTtl).toBeGreaterThan(4_000);
     expect(entryTtl).toBeLessThanOrEqual(5_000);
     expect(await redis.raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
-    expect(await redis.raw.pTTL('ttl:variants:site/a')).toBeGreaterThan(4_000);
+    expect(await redis.raw.pTTL('ttl:variants:{site/a}')).toBeGreaterThan(4_000);
     await tier.set('site/a', entry(Buffer.from('a'), ['t1']), 1_000); // a shorter entry does not shorten the index
     expect(await redis.raw.pTTL('ttl:tag:t1')).toBeGreaterThan(59_000);
   });
@@ -78,14 +78,14 @@ describe('shared tier', () => {
   it('misses on absent keys and on frames it cannot read', async () => {
     const tier = await connectedTier('bad');
     expect(await tier.get('absent')).toBeUndefined();
-    await redis.raw.set('bad:entry:garbage', 'this is not a frame');
+    await redis.raw.set('bad:entry:{garbage}', 'this is not a frame');
     expect(await tier.get('garbage')).toBeUndefined();
   });
 
   it('stores nothing for a ttl of zero', async () => {
     const tier = await connectedTier('zero');
     await tier.set('k', entry(), 0);
-    expect(await redis.raw.exists('zero:entry:k')).toBe(0);
+    expect(await redis.raw.exists('zero:entry:{k}')).toBe(0);
   });
 
   it('shares vary names between edges', async () => {
@@ -93,7 +93,7 @@ describe('shared tier', () => {
     expect(await b.getVary('site/a')).toBeUndefined();
     await a.setVary('site/a', ['accept-encoding', 'accept-language'], 60_000);
     expect(await b.getVary('site/a')).toEqual(['accept-encoding', 'accept-language']);
-    expect(await redis.raw.pTTL('vary:vary:site/a')).toBeGreaterThan(59_000);
+    expect(await redis.raw.pTTL('vary:vary:{site/a}')).toBeGreaterThan(59_000);
   });
 
   it('deletes every variant of a primary key, whichever edge wrote them', async () => {

@@ -20,8 +20,12 @@ export const EDGE_OPTIONS = {
     env: 'CDN_CACHE_MAX_OBJECT', parse: byteSize(1, 2 ** 32), default: 8 * 1024 * 1024,
   },
   cacheRedisUrl: {
-    key: 'cacheRedisUrl', programs: EDGE, flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset)',
+    key: 'cacheRedisUrl', programs: EDGE, flags: '--cache-redis-url <url>', description: 'Redis shared by all edges as the second cache tier (off when unset); with --cache-redis-cluster, comma-separated nodes of the cluster',
     env: 'CDN_CACHE_REDIS_URL', parse: redisUrl,
+  },
+  cacheRedisCluster: {
+    key: 'cacheRedisCluster', programs: EDGE, flags: '--cache-redis-cluster', description: 'the --cache-redis-url servers (comma-separated) are seed nodes of a Redis Cluster',
+    env: 'CDN_CACHE_REDIS_CLUSTER', default: false, switch: true,
   },
   staleIfError: {
     key: 'staleIfError', programs: EDGE, flags: '--stale-if-error <seconds>', description: 'serve a stale copy this long when the node fails, for answers that do not say',
