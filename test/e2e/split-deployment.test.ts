@@ -169,14 +169,18 @@ describe('control plane and two edges over NATS', () => {
     }
   });
 
-  it('edges keep serving while NATS is down and catch up when it returns', async () => {
+  it('edges keep serving while NATS is down, changes are refused meanwhile, and edges catch up when it returns', async () => {
     const revisionBefore = await revisionOf(edges[0]);
     await nats.stop();
     for (const edge of edges) expect((await get(`${edge.url}/cdn/during-outage`)).status).toBe(200);
 
-    // A change made while NATS is down is published once it is back.
-    await post(`${controlPlane.url}/register_node`, { id: 'node2', url: origin.url, location: 'Shanghai', capacity: 50 });
+    // The node table lives in NATS: a change that cannot be stored there is refused, and nothing changes.
+    const refused = await post(`${controlPlane.url}/register_node`, { id: 'node2', url: origin.url, location: 'Shanghai', capacity: 50 });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: 'state_not_writable', bucket: 'cdn_nodes' });
+    expect((await get(`${controlPlane.url}/nodes/node2`)).status).toBe(404);
     nats = await startNats({ port: nats.port, storeDir: nats.storeDir });
+    await eventually(async () => (await post(`${controlPlane.url}/register_node`, { id: 'node2', url: origin.url, location: 'Shanghai', capacity: 50 })).status === 200, 15_000, 250);
     await Promise.all(
       edges.map((edge) =>
         eventually(async () => (await get(`${edge.url}${fresh('/cdn/after')}`, { headers: { 'X-Client-Location': 'Shanghai' } })).headers.get('x-cdn-node') === 'node2', 15_000, 100),

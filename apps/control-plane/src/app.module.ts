@@ -3,6 +3,7 @@ import { CacheDependencies, CacheModule } from './cache/cache.module';
 import { CoreDependencies, CoreModule } from './core/core.module';
 import { EdgesModule } from './edges/edges.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { HealthModule } from './health/health.module';
 import { LoadsModule } from './loads/loads.module';
 import { NodesModule } from './nodes/nodes.module';
@@ -16,7 +17,7 @@ export class AppModule {
     const { cache, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, CacheModule.forRoot(cache)],
+      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, ClusterModule, CacheModule.forRoot(cache)],
     };
   }
 }

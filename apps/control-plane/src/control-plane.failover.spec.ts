@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EDGE_EVENTS, EdgeNodeStats, InProcessBus, NodeLoads, RoutingTable } from '@cdn/shared';
+import type { Leadership } from './cluster/leadership';
 import { RestartableOrigin, startRestartableOrigin } from './testing/restartable-origin';
 import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane } from './testing/start-control-plane';
 
@@ -89,9 +90,10 @@ describe('active probes', () => {
     expect(body.health.probe.last_result).toMatch(/^HTTP 404 in \d+ ms$/);
   });
 
-  it('does not probe where this replica is not the probe leader', async () => {
+  it('does not probe where this replica is not the leader', async () => {
+    const notLeading: Leadership = { self: 'follower', isLeader: () => false, onChange: () => undefined, view: async () => ({ self: 'follower', leader: null, replicas: [], lease_expires_at: null }) };
     const node = await origin();
-    const cp = await start({ config: PROBING, probeLeadership: { isLeader: () => false } });
+    const cp = await start({ config: PROBING, leadership: notLeading });
     await cp.call('POST', '/register_node', JSON.stringify({ ...NODE1, url: node.url }));
     await new Promise((r) => setTimeout(r, 1_500));
     expect(node.requests).toEqual([]);

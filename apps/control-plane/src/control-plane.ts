@@ -24,7 +24,9 @@ import { createFileOperationStore, operationsFileFor } from './cache/store/file-
 import type { OperationStore } from './cache/store/operation-store';
 import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
-import type { ProbeLeadership } from './health/health.constants';
+import type { Leadership } from './cluster/leadership';
+import type { Replication } from './cluster/replication';
+import { followReplicatedState } from './cluster/follow-replicated-state';
 import { HealthService } from './health/health.service';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { RouteMethods } from './http/route-methods';
@@ -60,8 +62,13 @@ export interface ControlPlaneOptions {
   transport: { kind: 'nats'; servers: string; credentials?: NatsCredentials } | { kind: 'in-process'; bus: InProcessBus };
   /** Where live node loads are broadcast every second (bus.nodeLoads in-process, createNatsNodeLoadBus on NATS). Closed by the caller. */
   nodeLoads: NodeLoadBus;
-  /** Whether this replica probes nodes; by default it always does (one control plane). */
-  probeLeadership?: ProbeLeadership;
+  /**
+   * Control-plane replicas: the node table and cache switch in the node bucket, the leader's duties by lease
+   * (--nats-url). Without it, one control plane keeps its nodes in --nodes-file.
+   */
+  replication?: Replication;
+  /** Tests only: whether this control plane leads, instead of always (one control plane) or by lease (replicas). */
+  leadership?: Leadership;
   /** Tests only: shorter alert back-off or a fake sender. */
   alertDelivery?: AlertDeliveryOverride;
   /** Where cache purge and warm go to every edge (receipts come back as edge events through `transport`). Closed by the caller. */
@@ -96,7 +103,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       store,
       source,
       nodeLoads: options.nodeLoads,
-      probeLeadership: options.probeLeadership,
+      replication: options.replication,
+      leadership: options.leadership,
       alertDelivery: options.alertDelivery,
       cache: {
         commands: options.cacheCommands,
@@ -124,11 +132,15 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await app.init();
     routes.learn(express.router.stack);
 
+    // Replicas fill their table from the node bucket (seeded from --nodes-file when the bucket holds none).
+    if (options.replication) await followReplicatedState(app, options.replication, config, logger);
     const health = app.get(HealthService);
     const publisher = app.get(RoutingPublisher);
     const nodes = app.get(NodeRegistry);
     const unloaded = app.get(NodeStateStore).notLoaded;
     if (unloaded !== undefined) publisher.withhold(unloaded);
+    // A replica that becomes the leader at once publishes below (and its take-over does the same, harmlessly).
+    await options.replication?.lease.start();
     // Nodes whose heartbeats stopped while we were down are marked before edges see the table.
     await health.checkNodes();
     await publisher.publishAll(nodes.routeNodes());
@@ -157,6 +169,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     app,
     close: () =>
       (closing ??= (async () => {
+        // A leader releases its lease first, so that another replica takes over at once.
+        await options.replication?.lease.stop();
         health.stop();
         loads.stop();
         await reconciler.stop();
@@ -164,6 +178,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         await alerts.onModuleDestroy();
         await state.close();
         await app.close();
+        options.replication?.nodes.close();
       })()),
   };
 }

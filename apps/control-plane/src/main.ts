@@ -31,6 +31,9 @@ import {
 } from '@cdn/shared';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { createNatsOperationStore } from './cache/store/nats-operation-store';
+import { CLUSTER_BUCKET, KvBucket, NODES_BUCKET } from './cluster/kv-bucket';
+import { LeaderLease } from './cluster/leader-lease';
+import { defaultReplicaId } from './cluster/leadership';
 import { createControlPlane } from './control-plane';
 
 /** Keep-alive clients that never go idle get this long on shutdown before their connections are cut. */
@@ -39,6 +42,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const STARTUP_WAIT_MS = 2_000;
 /** NATS still unreachable after this long is worth a WARNING (the client keeps trying quietly). */
 const NATS_WAIT_WARNING_MS = 5_000;
+/** Replicas' announcements not renewed for this long leave the cluster bucket. */
+const CLUSTER_ENTRY_TTL_MS = 3_600_000;
 
 async function main(): Promise<void> {
   const info = programInfo('control-plane');
@@ -79,10 +84,16 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
     clearTimeout(stillConnecting),
   );
   gate.setPhase('loading the node state and publishing the routing table');
-  const store = createNatsRoutingStore({ nc, logger });
+  const replicas = config.natsReplicas;
+  const store = createNatsRoutingStore({ nc, logger, replicas });
   const source = createNatsRoutingSource({ nc, logger });
   const cacheCommands = createNatsCacheCommandBus({ nc, logger });
-  const operations = createNatsOperationStore({ nc, logger });
+  const operations = createNatsOperationStore({ nc, logger, replicas });
+  const replicaId = config.replicaId ?? defaultReplicaId();
+  const replication = {
+    nodes: new KvBucket(nc, logger, NODES_BUCKET, { replicas }),
+    lease: new LeaderLease(new KvBucket(nc, logger, CLUSTER_BUCKET, { replicas, ttlMs: CLUSTER_ENTRY_TTL_MS }), replicaId, config.leaderLease * 1000, logger, Date.now, registry),
+  };
   const busConnection = watchNatsConnection(nc, config.natsUrl);
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
   const cp = await createControlPlane({
@@ -95,10 +106,11 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
     operations,
     nodeLoads,
     registry,
+    replication,
     transport: { kind: 'nats', servers: config.natsUrl, credentials },
   });
   gate.open(cp.handler);
-  logger.info(`Control plane listening on http://${config.host}:${config.port}`);
+  logger.info(`Control plane listening on http://${config.host}:${config.port} (replica ${replicaId})`);
   const warning = openAdminApiWarning(config, config, '--host 127.0.0.1, or an address only your operators and nodes can reach');
   if (warning) logger.warn(warning);
 

@@ -7,7 +7,7 @@ import { EdgesService } from '../edges/edges.service';
 import { NodeRegistry } from '../nodes/node-registry';
 import { NodesService } from '../nodes/nodes.service';
 import { RoutingPublisher } from '../routing/routing-publisher';
-import { PROBE_LEADERSHIP, ProbeLeadership } from './health.constants';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import { forEachBounded, probeAgents, probeNode, probeUrl } from './node-probe';
 import { passiveRecords, samePassive } from './passive-signals';
 
@@ -15,9 +15,10 @@ import { passiveRecords, samePassive } from './passive-signals';
 const PROBE_CONCURRENCY = 32;
 
 /**
- * The health loop: every --health-interval seconds, checks heartbeat ages, probes every node (when
- * this replica leads probing), releases quiet flap holds and retries a routing publish that failed.
- * Edge reports feed the passive signals as they arrive. The decisions are node-health.ts's.
+ * The health loop: every --health-interval seconds, checks heartbeat ages, probes every node, sends
+ * alerts that are due and retries a routing publish that failed. Edge reports feed the passive signals as
+ * they arrive. Among control-plane replicas only the leader does any of it, so that nodes see one prober
+ * and operators one alert. The decisions are node-health.ts's.
  */
 @Injectable()
 export class HealthService implements OnModuleInit, OnModuleDestroy {
@@ -33,7 +34,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     @Inject(CDN_CONFIG) private readonly config: CdnConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PROBE_LEADERSHIP) private readonly leadership: ProbeLeadership,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
     @Inject(METRICS_REGISTRY) metrics: Registry,
     private readonly registry: NodeRegistry,
     private readonly nodes: NodesService,
@@ -56,10 +57,12 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unlisten = this.edges.listen({
       onReport: (edge, previous) => {
+        if (!this.leadership.isLeader()) return;
         if (previous?.status === 'lost') this.alerts.edgeBack(edge.id);
         void this.updatePassive();
       },
       onLost: (edge, silentSeconds) => {
+        if (!this.leadership.isLeader()) return;
         this.alerts.edgeLost(edge.id, `no report for ${silentSeconds} s`);
         void this.updatePassive();
       },
@@ -105,13 +108,14 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async runCheck(full: boolean): Promise<void> {
+    if (!this.leadership.isLeader()) return;
     try {
       await this.checkHeartbeats();
       if (!full) return;
       this.alerts.sweep();
       // Not awaited: a store that is down may take its whole timeout, and health decisions must not wait for it.
       void this.routing.republishIfDirty(() => this.registry.routeNodes());
-      if (this.leadership.isLeader()) await this.probeAll();
+      await this.probeAll();
     } catch (err) {
       this.logger.error({ err }, 'Health check failed');
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import type { Logger, NodeLoadBus } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CLOCK, Clock, LOGGER, METRICS_REGISTRY, NODE_LOAD_BUS } from '../core/core.constants';
@@ -20,6 +21,7 @@ export class LoadBroadcaster implements OnModuleDestroy {
 
   constructor(
     @Inject(NODE_LOAD_BUS) private readonly bus: NodeLoadBus,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) metrics: Registry,
@@ -46,7 +48,8 @@ export class LoadBroadcaster implements OnModuleDestroy {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.publish(), LOAD_BROADCAST_INTERVAL_MS);
+    // Every replica hears every edge report; only the leader speaks, so that edges hear one voice.
+    this.timer = setInterval(() => this.leadership.isLeader() && this.publish(), LOAD_BROADCAST_INTERVAL_MS);
     this.timer.unref();
     this.logger.debug(`Broadcasting live node loads every ${LOAD_BROADCAST_INTERVAL_MS} ms`);
   }

@@ -1,5 +1,6 @@
 import type { Logger } from '@cdn/shared';
 import type { NodeStateStore, SavedTable } from '../state/node-state-store';
+import type { NodeChanges } from './node-changes';
 import type { NodeRegistry } from './node-registry';
 import { durableChanged, NodeState } from './node-state';
 import { storedValue } from './stored-values';
@@ -17,7 +18,7 @@ interface Staged {
  * to the edges. When the save fails, the change is dropped: the node table, the routing and the file
  * all stay as they were, and the caller answers 503.
  */
-export class DurableChanges implements SavedTable {
+export class DurableChanges implements NodeChanges, SavedTable {
   private staged: Staged[] = [];
 
   constructor(

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CdnConfig, CdnError, Logger, NODE_STATUSES, NodeRegistration } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { AlertsService } from '../alerts/alerts.service';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { applyHealthInput, HealthInput, HealthSettings, Transition } from '../health/node-health';
 import { RoutingPublisher } from '../routing/routing-publisher';
@@ -9,16 +10,19 @@ import { issueNodeToken } from '../security/node-token';
 import { NodeUrlPolicy } from '../security/node-url-policy';
 import { authConfigured } from '../security/token-store';
 import { NodeStateStore } from '../state/node-state-store';
-import { DurableChanges } from './durable-changes';
+import { NODE_CHANGES, type NodeChanges } from './node-changes';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
+import { ReplicatedNodeChanges } from './replicated/replicated-node-changes';
 
 /**
- * Every change to the node table goes through here. Registrations, deregistrations and drains are
- * saved first (DurableChanges): only once the file holds them do they take effect in memory and reach
- * the edges, so an answered change survives a crash and a change that cannot be saved never routes
- * (503 state_not_writable). Heartbeats and health facts take effect at once and reach the file with the
- * next snapshot. The routing write is not awaited: with NATS down it would hold every answer for the
+ * Every change to the node table goes through here. Changes are stored first (NodeChanges): only once
+ * the nodes file (one control plane) or the replicated node bucket (replicas) holds them do they take
+ * effect in memory and reach the edges, so an answered change survives a crash and a change that cannot
+ * be stored never routes (503 state_not_writable). With a nodes file, heartbeats and health facts take
+ * effect at once and reach the file with the next snapshot; in the bucket, every one is stored before it
+ * is answered. Among replicas, changes another replica made arrive through the bucket, and only the
+ * leader publishes routing and sends alerts, for every change whoever made it. The routing write is not awaited: with NATS down it would hold every answer for the
  * store's timeout, and the publisher never rejects (a failed write is retried as a full publish).
  * Health facts (heartbeats, probes, edge signals, drains) go through the pure health model; every
  * status change it makes is logged, counted and handed to the alerts.
@@ -40,7 +44,8 @@ export class NodesService {
   constructor(
     private readonly registry: NodeRegistry,
     private readonly state: NodeStateStore,
-    private readonly durable: DurableChanges,
+    @Inject(NODE_CHANGES) private readonly changes: NodeChanges,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
     private readonly routing: RoutingPublisher,
     private readonly alerts: AlertsService,
     private readonly urlPolicy: NodeUrlPolicy,
@@ -62,6 +67,7 @@ export class NodesService {
       labelNames: ['from', 'to'],
       registers: [metrics],
     });
+    if (changes instanceof ReplicatedNodeChanges) changes.onRemoteChange((id, before, after) => this.changedElsewhere(id, before, after));
     const nodes = registry;
     new Gauge({
       name: 'cdn_cp_nodes',
@@ -97,8 +103,8 @@ export class NodesService {
     const now = this.clock();
     const known = this.registry.get(registration.id);
     // Registrations still being saved count too, so that a burst of them cannot overshoot --max-nodes.
-    const registered = this.registry.size + this.durable.pendingAdditions();
-    if (!known && !this.durable.isPending(registration.id) && registered >= this.maxNodes) {
+    const registered = this.registry.size + this.changes.pendingAdditions();
+    if (!known && !this.changes.isPending(registration.id) && registered >= this.maxNodes) {
       const message = `Cannot register node ${registration.id}: ${registered} nodes are registered, as many as --max-nodes (${this.maxNodes}) allows; deregister one or raise --max-nodes`;
       throw this.refused('too_many_nodes', new CdnError('too_many_nodes', message, { max_nodes: this.maxNodes }), registration.id);
     }
@@ -108,7 +114,7 @@ export class NodesService {
       return token ? { ...node, tokenSha256: token.sha256 } : node;
     };
     let created = false;
-    await this.durable.commit(
+    await this.changes.commit(
       `register node ${registration.id}`,
       registration.id,
       (before) => ({ ...this.next(base(before), { kind: 'heartbeat', at: now }).node, lastHeartbeat: now }),
@@ -129,7 +135,7 @@ export class NodesService {
   async issueToken(id: string): Promise<string> {
     this.get(id);
     const token = issueNodeToken();
-    await this.durable.commit(`issue a token to node ${id}`, id, (before) => before && { ...before, tokenSha256: token.sha256 }, () => {
+    await this.changes.commit(`issue a token to node ${id}`, id, (before) => before && { ...before, tokenSha256: token.sha256 }, () => {
       const before = this.registry.get(id);
       if (!before) return;
       this.tokenIssued(id, 'rotation');
@@ -157,22 +163,29 @@ export class NodesService {
 
   async heartbeat(id: string, currentLoad?: number): Promise<void> {
     const now = this.clock();
-    const before = this.get(id);
-    this.heartbeats.inc();
-    this.logger.debug(`Heartbeat from node ${id}`);
-    const node = this.step({ ...before, currentLoad: currentLoad ?? before.currentLoad }, { kind: 'heartbeat', at: now });
-    this.commit(before, { ...node, lastHeartbeat: now });
+    this.get(id);
+    const input: HealthInput = { kind: 'heartbeat', at: now };
+    const beat = (node: NodeState): NodeState => ({ ...node, currentLoad: currentLoad ?? node.currentLoad });
+    await this.changes.commit(`record a heartbeat of node ${id}`, id, (before) => before && { ...this.next(beat(before), input).node, lastHeartbeat: now }, () => {
+      const before = this.registry.get(id);
+      if (!before) return;
+      this.heartbeats.inc();
+      this.logger.debug(`Heartbeat from node ${id}`);
+      this.commit(before, { ...this.step(beat(before), input), lastHeartbeat: now });
+    });
+    // Deregistered while the heartbeat was being stored.
+    this.get(id);
   }
 
   /** Saved before it takes effect. */
   async deregister(id: string): Promise<void> {
     this.get(id);
-    await this.durable.commit(`deregister node ${id}`, id, () => undefined, () => {
+    await this.changes.commit(`deregister node ${id}`, id, () => undefined, () => {
       const node = this.registry.get(id);
       if (!node || !this.registry.delete(id)) return;
       this.logger.info(`Node ${id} deregistered: ${node.url} (${node.location})`);
       void this.routing.removeNode(id);
-      this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
+      if (this.leadership.isLeader()) this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
     });
   }
 
@@ -181,7 +194,7 @@ export class NodesService {
     const at = this.clock();
     this.get(id);
     const input: HealthInput = { kind: 'drain', at, drained };
-    await this.durable.commit(`${drained ? 'drain' : 'undrain'} node ${id}`, id, (before) => before && this.next(before, input).node, () => {
+    await this.changes.commit(`${drained ? 'drain' : 'undrain'} node ${id}`, id, (before) => before && this.next(before, input).node, () => {
       const before = this.registry.get(id);
       if (!before) return;
       if (before.health.drained !== drained) this.logger.info(`Node ${id} ${drained ? 'drained' : 'undrained'} by an operator`);
@@ -191,11 +204,31 @@ export class NodesService {
     return this.get(id);
   }
 
-  /** Applies a fact from the health loop (heartbeat age, a probe) or from edges; unknown ids are ignored (deregistered meanwhile). */
+  /**
+   * Applies a fact from the health loop (heartbeat age, a probe) or from edges: the leader's alone. Unknown ids are
+   * ignored (deregistered meanwhile), and so is a fact that could not be stored: the next round computes it again.
+   */
   async applyHealth(id: string, input: HealthInput): Promise<void> {
-    const before = this.registry.get(id);
-    if (!before) return;
-    this.commit(before, this.step(before, input));
+    if (!this.leadership.isLeader() || !this.registry.get(id)) return;
+    await this.changes
+      .commit(`apply a health fact (${input.kind}) to node ${id}`, id, (before) => before && this.next(before, input).node, () => {
+        const before = this.registry.get(id);
+        if (before) this.commit(before, this.step(before, input));
+      })
+      .catch(() => undefined);
+  }
+
+  /** A node another replica changed, already in the table: the leader publishes it and alerts on its status. */
+  private changedElsewhere(id: string, before: NodeState | undefined, after: NodeState | undefined): void {
+    this.state.markChanged();
+    if (!this.leadership.isLeader()) return;
+    if (!after) {
+      void this.routing.removeNode(id);
+      this.alerts.nodeRemoved(id, this.activeCount(), this.registry.size);
+      return;
+    }
+    if (routingChanged(before, after)) void this.routing.publishNode(toRouteNode(after));
+    if (before && before.health.status !== after.health.status) this.alerts.nodeChanged(id, after.health.status, after.health.reason, this.activeCount(), this.registry.size, after.health.since);
   }
 
   /** Runs the health model and sets the result in the table at once (before any await), so concurrent facts never overwrite each other. */
@@ -216,7 +249,7 @@ export class NodesService {
     this.transitions.inc({ from: t.from, to: t.to });
     if (t.to === 'active') this.logger.info(`Node ${node.id} is active again (was ${t.from}): ${t.reason}`);
     else this.logger.warn(`Node ${node.id} is ${t.to}: ${t.reason}`);
-    this.alerts.nodeChanged(node.id, t.to, t.reason, this.activeCount(), this.registry.size, t.at);
+    if (this.leadership.isLeader()) this.alerts.nodeChanged(node.id, t.to, t.reason, this.activeCount(), this.registry.size, t.at);
   }
 
   private activeCount(): number {

@@ -1,20 +1,20 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import type { Logger } from '@cdn/shared';
 import { LOGGER } from '../core/core.constants';
-import { RoutingPublisher } from './routing-publisher';
+import { CACHE_SWITCH, type CacheSwitch } from './cache-switch';
 
 @Controller()
 export class CacheController {
   constructor(
-    private readonly publisher: RoutingPublisher,
+    @Inject(CACHE_SWITCH) private readonly cacheSwitch: CacheSwitch,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** The seed's switch: flips caching on every edge. */
   @Post('toggle_cache')
   @HttpCode(200)
-  toggle(): { status: string } {
-    const enabled = this.publisher.toggleCache();
+  async toggle(): Promise<{ status: string }> {
+    const enabled = await this.cacheSwitch.toggle();
     const status = `Cache is now ${enabled ? 'enabled' : 'disabled'}`;
     this.logger.info(status);
     return { status };

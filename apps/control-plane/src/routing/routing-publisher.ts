@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CdnConfig, Logger, RouteNode, RoutingSettings, RoutingStore } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY, ROUTING_STORE } from '../core/core.constants';
 import { RefusedNodes } from './refused-nodes';
 
@@ -34,6 +35,7 @@ export class RoutingPublisher {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ROUTING_STORE) private readonly store: RoutingStore,
     @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
     this.cacheEnabled = config.cacheEnabled;
     this.refused = new RefusedNodes(logger, registry);
@@ -104,14 +106,22 @@ export class RoutingPublisher {
 
   /** Flips the cache setting every edge follows and returns the new value; the write goes on in the background. */
   toggleCache(): boolean {
-    this.cacheEnabled = !this.cacheEnabled;
+    this.setCacheEnabled(!this.cacheEnabled);
+    return this.cacheEnabled;
+  }
+
+  /** Sets the cache setting every edge follows (decided by a replica through the node bucket); written in the background. */
+  setCacheEnabled(enabled: boolean): void {
+    if (this.cacheEnabled === enabled) return;
+    this.cacheEnabled = enabled;
     const settings = this.settings();
     void this.write('settings', () => this.store.putSettings(settings));
-    return this.cacheEnabled;
   }
 
   private async replaceAll(nodes: readonly RouteNode[]): Promise<boolean> {
     if (this.withheldBecause !== undefined) return this.skip('full');
+    // Only the leader writes the routing bucket; a replica that becomes the leader publishes the whole table.
+    if (!this.leadership.isLeader()) return false;
     this.missed = false;
     let published: number;
     try {
@@ -139,6 +149,10 @@ export class RoutingPublisher {
   /** `write` may say its entry was refused by the routing schema (and so withdrawn) rather than published. */
   private async write(kind: PublishKind, write: () => Promise<'ok' | 'refused' | void>): Promise<void> {
     if (this.withheldBecause !== undefined) return void this.skip(kind);
+    if (!this.leadership.isLeader()) {
+      this.dirty = true;
+      return;
+    }
     // While dirty, the next full publish carries this change too.
     if (this.dirty) {
       this.missed = true;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isNodeKey, NODE_ID_PATTERN, NODE_KEY_PREFIX, type Logger, type RoutingCorrection, type RoutingStore, type SeenRoutingEntry } from '@cdn/shared';
 import { Counter, Registry } from 'prom-client';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import { LOGGER, METRICS_REGISTRY, ROUTING_STORE } from '../core/core.constants';
 import { ROUTING_RECONCILE_INTERVAL } from './routing.constants';
 
@@ -34,6 +35,7 @@ export class RoutingReconciler {
     @Inject(ROUTING_STORE) private readonly store: RoutingStore,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(ROUTING_RECONCILE_INTERVAL) private readonly intervalMs: number,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
     this.corrections = new Counter({
       name: 'cdn_cp_routing_reconciled_total',
@@ -45,7 +47,8 @@ export class RoutingReconciler {
 
   /** Told of every entry the control plane's reader sees in the bucket; cheap for its own entries. */
   notice(entry: SeenRoutingEntry): void {
-    if (this.stopped || this.store.wrote(entry)) return;
+    // Followers' stores wrote nothing: only the leader's reconciler may judge the bucket.
+    if (this.stopped || !this.leadership.isLeader() || this.store.wrote(entry)) return;
     this.suspects.add(entry.key);
     this.checkSoon();
   }
@@ -64,6 +67,7 @@ export class RoutingReconciler {
 
   /** One pass over the whole bucket; a pass still running is not started twice. */
   async reconcileAll(): Promise<void> {
+    if (!this.leadership.isLeader()) return;
     this.fullPass ??= this.run(() => this.store.reconcile())
       .then(() => undefined)
       .finally(() => (this.fullPass = undefined));

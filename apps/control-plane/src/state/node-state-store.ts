@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { type CdnConfig, CdnError, type Logger, printable } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
+import { REPLICATION, type Replication } from '../cluster/replication';
 import { CDN_CONFIG, CLOCK, Clock, LOGGER, METRICS_REGISTRY, TIMINGS } from '../core/core.constants';
 import type { Timings } from '../core/timings';
 import { CoalescingWriter } from './coalescing-writer';
@@ -28,6 +30,9 @@ export interface SavedTable {
  * (heartbeat times, loads, health) only `markChanged()` and go out with the next periodic snapshot, so
  * that 10,000 heartbeating nodes do not rewrite a 3 MB file per heartbeat. Saves never overlap: one runs,
  * one more may wait, and every request made meanwhile shares it.
+ *
+ * Among control-plane replicas the node bucket holds the state, and the file is an optional snapshot that
+ * the leader writes: a snapshot that fails is logged but does not make the replica unready.
  */
 @Injectable()
 export class NodeStateStore implements OnModuleInit, OnModuleDestroy {
@@ -48,6 +53,8 @@ export class NodeStateStore implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(TIMINGS) private readonly timings: Timings,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
+    @Inject(REPLICATION) private readonly replication: Replication | null,
   ) {
     this.episodes = new SaveEpisodes(config.nodesFile, logger, clock, timings.stateSnapshotMs);
     this.writes = new Counter({ name: 'cdn_cp_state_writes_total', help: 'Writes of the node state file, by result', labelNames: ['result'], registers: [registry] });
@@ -134,13 +141,14 @@ export class NodeStateStore implements OnModuleInit, OnModuleDestroy {
 
   /** Why the control plane must not say it is ready, as far as its saved state goes. */
   problems(): string[] {
+    if (this.replication) return [];
     return [this.loadProblem, this.episodes.problem()].filter((p): p is string => p !== undefined);
   }
 
   onModuleInit(): void {
     // One timer writes waiting changes and retries failed saves; a retry that succeeds makes /readyz ready again.
     this.timer = setInterval(() => {
-      if (this.loadProblem === undefined && (this.changed || this.episodes.failing)) this.writer.request().catch(() => undefined);
+      if (this.leadership.isLeader() && this.loadProblem === undefined && (this.changed || this.episodes.failing)) this.writer.request().catch(() => undefined);
     }, this.timings.stateSnapshotMs);
     this.timer.unref();
   }
@@ -152,7 +160,7 @@ export class NodeStateStore implements OnModuleInit, OnModuleDestroy {
   /** On shutdown: stops the snapshots, writes what is waiting (so the latest heartbeat times are kept) and waits for every save; never rejects. */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    if (this.changed && this.loadProblem === undefined) await this.writer.request().catch(() => undefined);
+    if (this.changed && this.loadProblem === undefined && this.leadership.isLeader()) await this.writer.request().catch(() => undefined);
     await this.writer.flush();
   }
 

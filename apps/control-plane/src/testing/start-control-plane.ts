@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import type { AlertDeliveryOverride } from '../alerts/alerts.constants';
 import type { Timings } from '../core/timings';
 import { ControlPlane, createControlPlane } from '../control-plane';
-import type { ProbeLeadership } from '../health/health.constants';
+import type { Leadership } from '../cluster/leadership';
 
 export interface LogEntry {
   level: number;
@@ -61,7 +61,7 @@ export async function startControlPlane(
     store?: RoutingStore;
     reconcileIntervalMs?: number;
     clock?: TestClock;
-    probeLeadership?: ProbeLeadership;
+    leadership?: Leadership;
     alertDelivery?: AlertDeliveryOverride;
     timings?: Partial<Timings>;
   } = {},
@@ -87,7 +87,7 @@ export async function startControlPlane(
     transport: { kind: 'in-process', bus },
     cacheCommands: bus.cacheCommands,
     nodeLoads: bus.nodeLoads,
-    probeLeadership: options.probeLeadership,
+    leadership: options.leadership,
     alertDelivery: options.alertDelivery,
     registry,
     now: clock.now,

@@ -1,14 +1,43 @@
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
 
 /** How long one JetStream request may take before it fails: NATS being down must not hang a caller. */
 export const NATS_REQUEST_TIMEOUT_MS = 5_000;
 
+/** How a bucket the control plane owns is kept. */
+export interface BucketOptions {
+  /** Copies the NATS cluster keeps (--nats-replicas); an existing bucket with another count is updated to match. */
+  replicas?: number;
+  /** Entries not written for this long are dropped (the bucket's max age); none by default. */
+  ttlMs?: number;
+  /** Told when an existing bucket's replica count was changed. */
+  logger?: Logger;
+}
+
+/** Opens a bucket for writing, creating it when missing, with as many replicas as asked: the control plane's. */
+export async function openOwnedBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): Promise<KV> {
+  const replicas = options.replicas ?? 1;
+  const js = jetstream(nc, { timeout: NATS_REQUEST_TIMEOUT_MS });
+  const kv = await withTimeout(
+    new Kvm(js).create(bucket, { history: 1, storage: 'file', replicas, ...(options.ttlMs ? { ttl: options.ttlMs } : {}), timeout: NATS_REQUEST_TIMEOUT_MS }),
+    `open KV bucket ${bucket}`,
+  );
+  // create() leaves an existing bucket as it is: a bucket made before --nats-replicas changed is updated here.
+  const status = await withTimeout(kv.status(), `status of KV bucket ${bucket}`);
+  if (status.replicas !== replicas) {
+    const jsm = await js.jetstreamManager();
+    const stream = status.streamInfo.config;
+    await withTimeout(jsm.streams.update(stream.name, { ...stream, num_replicas: replicas }), `set the replicas of KV bucket ${bucket}`);
+    options.logger?.info({ bucket, from: status.replicas, to: replicas }, `KV bucket ${bucket} now kept in ${replicas} replica(s) (was ${status.replicas})`);
+  }
+  return kv;
+}
+
 /** Opens the routing bucket for writing, creating it when missing: the control plane's. */
-export async function openRoutingBucket(nc: NatsConnection, bucket: string): Promise<KV> {
-  const kvm = new Kvm(jetstream(nc, { timeout: NATS_REQUEST_TIMEOUT_MS }));
-  return withTimeout(kvm.create(bucket, { history: 1, storage: 'file', timeout: NATS_REQUEST_TIMEOUT_MS }), `open KV bucket ${bucket}`);
+export function openRoutingBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): Promise<KV> {
+  return openOwnedBucket(nc, bucket, options);
 }
 
 /**

@@ -17,7 +17,8 @@ import { RoutingLedger, type BucketState } from './nats-routing-ledger';
  * (`wrote`, `reconcile`). A write fails (rejects) within a few seconds when NATS is unreachable, and the caller
  * catches up later with `replaceAll`.
  */
-export function createNatsRoutingStore(options: { nc: NatsConnection; logger: Logger; bucket?: string /* default ROUTING_BUCKET */ }): RoutingStore {
+/** `replicas`: --nats-replicas, 1 by default. */
+export function createNatsRoutingStore(options: { nc: NatsConnection; logger: Logger; bucket?: string /* default ROUTING_BUCKET */; replicas?: number }): RoutingStore {
   const { nc, logger } = options;
   const bucket = options.bucket ?? ROUTING_BUCKET;
   const ledger = new RoutingLedger();
@@ -28,7 +29,7 @@ export function createNatsRoutingStore(options: { nc: NatsConnection; logger: Lo
 
   // Opened on first use and reopened after a failure, so a store made while NATS is down still works later.
   const kv = (): Promise<KV> => {
-    opening ??= openRoutingBucket(nc, bucket).catch((err: unknown) => {
+    opening ??= openRoutingBucket(nc, bucket, { replicas: options.replicas, logger }).catch((err: unknown) => {
       opening = undefined;
       throw err;
     });

@@ -1,7 +1,6 @@
-import { jetstream } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Logger, NATS_REQUEST_TIMEOUT_MS, withTimeout } from '@cdn/shared';
+import { type Logger, openOwnedBucket, withTimeout } from '@cdn/shared';
 import { OPERATION_TTL_MS } from '../operation-log';
 import { isOperationId, StoredOperation, storedOperationSchema } from './operation-codec';
 import type { OperationStore } from './operation-store';
@@ -16,14 +15,13 @@ const key = (id: string) => `op.${id}`;
  * (or another replica) still answers for them. Expiry is the bucket's max age of an hour, counted from an
  * operation's last update: per-key TTLs need nats-server 2.11, and Debian ships 2.9.
  */
-export function createNatsOperationStore(options: { nc: NatsConnection; logger: Logger; bucket?: string }): OperationStore {
+export function createNatsOperationStore(options: { nc: NatsConnection; logger: Logger; bucket?: string; replicas?: number }): OperationStore {
   const { nc, logger } = options;
   const bucket = options.bucket ?? OPERATIONS_BUCKET;
   let opening: Promise<KV> | undefined;
   // Opened on first use and reopened after a failure, as the routing store is.
   const kv = (): Promise<KV> => {
-    const kvm = new Kvm(jetstream(nc, { timeout: NATS_REQUEST_TIMEOUT_MS }));
-    opening ??= withTimeout(kvm.create(bucket, { history: 1, storage: 'file', ttl: OPERATION_TTL_MS, timeout: NATS_REQUEST_TIMEOUT_MS }), `open KV bucket ${bucket}`).catch((err: unknown) => {
+    opening ??= openOwnedBucket(nc, bucket, { replicas: options.replicas, ttlMs: OPERATION_TTL_MS, logger }).catch((err: unknown) => {
       opening = undefined;
       throw err;
     });
