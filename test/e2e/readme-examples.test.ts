@@ -79,6 +79,28 @@ describe('the README examples, pasted into a shell on a built clone', () => {
     expect(fs.existsSync(path.join(ROOT, 'control-plane.log'))).toBe(false);
   }, 60_000);
 
+  it('the high-availability example runs three replicas that agree on one leader', async () => {
+    const [block] = readmeBlocks('High availability');
+    const dir = tempDir();
+    const ports = { nats: await freePort(), a: await freePort(), b: await freePort(), c: await freePort() };
+    const script = adapt(block, {
+      '4222': String(ports.nats),
+      '5001': String(ports.a),
+      '5002': String(ports.b),
+      '5003': String(ports.c),
+      '/tmp/cdn-nats-ha': path.join(dir, 'nats'),
+      '--log-file ': `--log-file ${dir}/`,
+    });
+    const shell = new Group('bash', ['-e', '-c', `${script}\nwait`], { CDN_NODES_FILE: path.join(dir, 'nodes.json') });
+    await eventually(() => shell.output.includes('"self":"cp-1"'), 30_000, 100);
+    const views = await eventually(async () => {
+      const answers = await Promise.all([ports.a, ports.b, ports.c].map((port) => get(`http://127.0.0.1:${port}/cluster`)));
+      const bodies = answers.map((a) => a.body);
+      return bodies.every((b) => b.leader && b.leader === bodies[0].leader && b.replicas.length === 3) ? bodies : undefined;
+    }, 15_000, 100);
+    expect(views!.map((v) => v.self)).toEqual(['cp-1', 'cp-2', 'cp-3']);
+  }, 60_000);
+
   describe('security', () => {
     const blocks = () => readmeBlocks('Security');
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { BusConnection, CacheCommandBus, CacheReceipt, CdnError, Logger } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { LEADERSHIP, type Leadership } from '../cluster/leadership';
 import { CLOCK, Clock, LOGGER, METRICS_REGISTRY, TIMINGS } from '../core/core.constants';
 import type { Timings } from '../core/timings';
 import { EDGE_LOST_AFTER_MS } from '../edges/edge-liveness';
@@ -11,6 +12,9 @@ import type { PurgeRequest, WarmRequest } from './cache-request';
 import { BUS_CONNECTION, CACHE_COMMAND_BUS, OPERATION_STORE } from './cache.constants';
 import { commandFor, planDelivery } from './delivery';
 import { OperationLog } from './operation-log';
+
+/** Among replicas, the leader reads every kept operation again once per this many delivery rounds. */
+const ADOPT_EVERY_ROUNDS = 10;
 import { OperationSaver } from './operation-saver';
 import { fromStoredOperation } from './store/operation-codec';
 import type { OperationStore } from './store/operation-store';
@@ -49,6 +53,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) metrics: Registry,
     @Inject(TIMINGS) private readonly timings: Timings,
+    @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
     this.operations = new OperationLog(clock);
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [metrics] });
@@ -84,8 +89,20 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
         if (previous?.status === 'lost') this.catchUp(edge.id);
       },
     });
-    this.timer = setInterval(() => this.deliver(), this.timings.cacheResendMs);
+    let rounds = 0;
+    this.timer = setInterval(() => {
+      // The leader adopts the operations other replicas left waiting (one may have died) and re-sends them too.
+      if (this.leadership.isLeader() && ++rounds % ADOPT_EVERY_ROUNDS === 0) void this.adoptStored();
+      this.deliver();
+    }, this.timings.cacheResendMs);
     this.timer.unref();
+    this.leadership.onChange((leading) => leading && void this.adoptStored());
+  }
+
+  private async adoptStored(): Promise<void> {
+    this.restored = false;
+    await this.restore();
+    this.deliver();
   }
 
   async onModuleDestroy(): Promise<void> {
