@@ -63,6 +63,9 @@ describe('the NATS users of deploy/nats/cdn-users.conf', () => {
     // Settings.
     expect((await post(`${controlPlane.url}/toggle_cache`)).body).toEqual({ status: 'Cache is now disabled' });
     await eventually(async () => (await get(`${edge.url}/cdn/cached`)).headers.get('x-cache') === 'BYPASS', 5_000);
+    // Heartbeats, the node bucket and the cluster bucket (lease, replicas' announcements).
+    expect((await post(`${controlPlane.url}/heartbeat/node1`, { current_load: 1 })).status).toBe(200);
+    expect((await get(`${controlPlane.url}/cluster`)).body.replicas).toHaveLength(1);
     // Node loads are broadcast every second: give them time to be refused, were they refused.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(violations(nats)).toEqual([]);
