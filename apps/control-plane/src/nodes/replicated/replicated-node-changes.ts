@@ -27,6 +27,8 @@ export class ReplicatedNodeChanges implements NodeChanges {
   private readonly held = new Map<string, BucketEntry>();
   private readonly refusedEntries = new Map<string, number>();
   private listener: RemoteChangeListener = () => undefined;
+  /** While writes fail (NATS down), one WARNING says so, not one per refused change. */
+  private failing = false;
   private readonly writes: Counter<'result'>;
 
   constructor(
@@ -93,6 +95,8 @@ export class ReplicatedNodeChanges implements NodeChanges {
       try {
         await this.store(id, before, after);
         this.writes.inc({ result: 'ok' });
+        if (this.failing) this.logger.info(`Node changes are stored in the NATS KV bucket ${this.bucket.name} again`);
+        this.failing = false;
         return apply();
       } catch (err) {
         if (isWrongRevision(err) && attempt < MAX_ATTEMPTS) {
@@ -103,7 +107,10 @@ export class ReplicatedNodeChanges implements NodeChanges {
         }
         this.writes.inc({ result: 'error' });
         const reason = isWrongRevision(err) ? `other replicas changed it ${MAX_ATTEMPTS} times meanwhile` : (err as Error).message;
-        this.logger.warn(`Refused to ${what}: the ${this.bucket.name} bucket did not take it (${reason})`);
+        const line = `Refused to ${what}: the NATS KV bucket ${this.bucket.name} did not take it (${reason})`;
+        if (this.failing) this.logger.debug(line);
+        else this.logger.warn(`${line}; further refusals are counted (cdn_cp_node_writes_total{result="error"}) until a change is stored again`);
+        this.failing = true;
         throw new CdnError('state_not_writable', `The change could not be saved in the NATS KV bucket ${this.bucket.name} (${reason}), so nothing was changed; retry, and see /readyz.`, { bucket: this.bucket.name }, { cause: err });
       } finally {
         this.writing.delete(id);
