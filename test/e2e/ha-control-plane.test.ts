@@ -18,13 +18,14 @@ const NODE_TIMEOUT_SECONDS = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startReplica(natsUrl: string, id: string): Promise<Replica> {
+async function startReplica(natsUrl: string, id: string, extra: string[] = []): Promise<Replica> {
   const app = await startApp('controlPlane', [
     '--nats-url', natsUrl,
     '--replica-id', id,
     '--leader-lease', String(LEASE_SECONDS),
     '--health-interval', String(HEALTH_INTERVAL_SECONDS),
     '--node-timeout', String(NODE_TIMEOUT_SECONDS),
+    ...extra,
   ]);
   return Object.assign(app, { id });
 }
@@ -99,13 +100,16 @@ function heartbeats(replicas: () => Replica[], id: string, everyMs: number): { s
 describe('three control-plane replicas, two edges: the leader is killed under load', () => {
   let natsUrl: string;
   let origin: Origin;
+  let alerts: Origin;
   let replicas: Replica[];
   let edges: App[];
 
   beforeAll(async () => {
     natsUrl = (await startNats()).url;
     origin = await startOrigin('origin');
-    replicas = await Promise.all(['cp-a', 'cp-b', 'cp-c'].map((id) => startReplica(natsUrl, id)));
+    alerts = await startOrigin('alerts');
+    const alerting = ['--alert-webhook', `${alerts.url}/alerts`, '--alert-delay', '0'];
+    replicas = await Promise.all(['cp-a', 'cp-b', 'cp-c'].map((id) => startReplica(natsUrl, id, alerting)));
     edges = await Promise.all(['edge-a', 'edge-b'].map((id) => startApp('edge', ['--nats-url', natsUrl, '--edge-id', id, '--disable-cache'])));
     await agreedLeader(replicas);
     expect((await post(`${replicas[0].url}/register_node`, { id: 'origin-node', url: origin.url, location: 'Beijing', capacity: 1000 })).status).toBe(200);
@@ -115,6 +119,7 @@ describe('three control-plane replicas, two edges: the leader is killed under lo
   afterAll(async () => {
     await stopAll();
     await origin.close();
+    await alerts.close();
   });
 
   it('GET /cluster: every replica names the same leader and lists all three', async () => {
@@ -161,6 +166,8 @@ describe('three control-plane replicas, two edges: the leader is killed under lo
     const killedAt = Date.now();
     leader.child.kill('SIGKILL');
     alive = survivors;
+    // Watched from the kill on: the node whose heartbeats stopped goes inactive under the new leader.
+    const quietInactive = eventually(async () => ((await get(`${survivors[0].url}/nodes/goes-quiet`)).body.status === 'inactive' ? Date.now() : undefined), 15_000, 50);
     const newLeader = await agreedLeader(survivors, 15_000);
     const takeoverMs = Date.now() - killedAt;
     await sleep(2_000);
@@ -169,8 +176,7 @@ describe('three control-plane replicas, two edges: the leader is killed under lo
     await keepAlive.stop();
     const { sent, failures } = await traffic.stop();
 
-    // The node whose heartbeats stopped goes inactive under the new leader.
-    const inactiveAt = await eventually(async () => ((await get(`${newLeader.url}/nodes/goes-quiet`)).body.status === 'inactive' ? Date.now() : undefined), 10_000, 100);
+    const inactiveAt = await quietInactive;
     // Every write that got a 200 is on every surviving replica.
     for (const replica of survivors) {
       await eventually(async () => {
@@ -186,6 +192,11 @@ describe('three control-plane replicas, two edges: the leader is killed under lo
     expect(takeoverMs).toBeLessThanOrEqual((LEASE_SECONDS + HEALTH_INTERVAL_SECONDS) * 1000);
     expect(failures).toEqual([]);
     expect(answered.length).toBeGreaterThan(20);
+    // The new leader announces no node the old one had announced: one node_down per node, whoever sent it.
+    const downs = alerts.requests.map((r) => JSON.parse(r.body.toString('utf8'))).filter((a) => a.event === 'node_down').map((a) => a.node as string);
+    expect(downs.length).toBeGreaterThan(0);
+    expect(downs.filter((node, i) => downs.indexOf(node) !== i)).toEqual([]);
+    expect(downs).toContain('goes-quiet');
     // A write answered after the take-over reaches the edges too: the new leader publishes.
     expect((await post(`${survivors[1].url}/register_node`, { id: 'after-takeover', url: origin.url, location: 'Beijing', capacity: 1000 })).status).toBe(200);
     await eventually(async () => (await get(`${survivors[0].url}/edges`)).body.edges.every((e: { lag: number }) => e.lag === 0), 5_000);

@@ -83,11 +83,15 @@ describe('the README examples, pasted into a shell on a built clone', () => {
     const [block] = readmeBlocks('High availability');
     const dir = tempDir();
     const ports = { nats: await freePort(), a: await freePort(), b: await freePort(), c: await freePort() };
+    // With their separators, so that a free port that contains another's digits is never replaced again.
     const script = adapt(block, {
-      '4222': String(ports.nats),
-      '5001': String(ports.a),
-      '5002': String(ports.b),
-      '5003': String(ports.c),
+      ' 4222 ': ` ${ports.nats} `,
+      ':4222 ': `:${ports.nats} `,
+      ' 5001 ': ` ${ports.a} `,
+      ':5001/': `:${ports.a}/`,
+      ' 5002 ': ` ${ports.b} `,
+      ' 5003 ': ` ${ports.c} `,
+      ':5003/': `:${ports.c}/`,
       '/tmp/cdn-nats-ha': path.join(dir, 'nats'),
       '--log-file ': `--log-file ${dir}/`,
     });

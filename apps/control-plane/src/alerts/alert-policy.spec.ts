@@ -170,3 +170,20 @@ describe('alertPayload', () => {
     });
   });
 });
+
+describe('a replica that becomes the leader', () => {
+  it('does not announce again a node the previous leader took down, and announces its recovery', () => {
+    const policy = new AlertPolicy();
+    policy.presume('n1', 'down', T0);
+    expect(suppressed(policy.nodeChanged('n1', 'down', '3 probe failures', T0 + MIN))).toEqual([['node_down', 'duplicate']]);
+    expect(sent(policy.nodeChanged('n1', 'up', 'healthy', T0 + 2 * MIN))).toEqual(['node_up']);
+  });
+
+  it('does not announce all_nodes_down again, and announces the recovery', () => {
+    const policy = new AlertPolicy();
+    policy.presume('n1', 'down', T0);
+    policy.presumeActiveCount(0, 1, T0);
+    expect(sent(policy.activeCountChanged(0, 1, T0 + MIN))).toEqual([]);
+    expect(sent(policy.activeCountChanged(1, 1, T0 + 2 * MIN))).toEqual(['all_nodes_recovered']);
+  });
+});

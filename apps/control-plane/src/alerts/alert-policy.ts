@@ -120,6 +120,20 @@ export class AlertPolicy {
     return [{ action: 'send', alert }];
   }
 
+  /**
+   * Takes a node's condition as already announced, without sending anything: a replica that becomes the
+   * leader starts from what the previous leader will have announced, not from "every node up".
+   */
+  presume(node: string, condition: NodeCondition, since: number): void {
+    const announced = condition === 'down' ? 'down' : 'up';
+    this.nodes.set(node, { announced, current: condition, currentReason: '', ...(condition === 'down' ? { downSince: since } : {}), changes: [], held: false, lastChange: since });
+  }
+
+  /** Takes "no node is active" as already announced (or its end), for the same reason. */
+  presumeActiveCount(active: number, total: number, since: number): void {
+    this.allDown = total > 0 && active === 0 ? { since, total, announced: true } : undefined;
+  }
+
   /** After any change: whether no node is active while some exist. */
   activeCountChanged(active: number, total: number, now: number): AlertDecision[] {
     const down = total > 0 && active === 0;

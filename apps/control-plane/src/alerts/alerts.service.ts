@@ -44,6 +44,22 @@ export class AlertsService implements OnModuleDestroy {
     this.apply(this.policy.activeCountChanged(active, total, at));
   }
 
+  /**
+   * Starts from the nodes as they are when this replica becomes the leader: what the previous leader will
+   * have announced is not announced again; a node that went down too recently for its alert to be due
+   * (--alert-delay) gets it when it is due.
+   */
+  resume(nodes: readonly { id: string; status: NodeStatus; reason: string; since: number }[]): void {
+    const now = this.clock();
+    const active = nodes.filter((n) => n.status === 'active').length;
+    for (const node of nodes) {
+      const down = condition(node.status) === 'down';
+      if (down && node.since + this.config.alertDelay * 1000 > now) this.apply(this.policy.nodeChanged(node.id, 'down', node.reason, node.since));
+      else this.policy.presume(node.id, condition(node.status), node.since);
+    }
+    this.policy.presumeActiveCount(active, nodes.length, now);
+  }
+
   /** A node was deregistered: it may have been the last active one, or the last inactive one. */
   nodeRemoved(node: string, active: number, total: number): void {
     const now = this.clock();

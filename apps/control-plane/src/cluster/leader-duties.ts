@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { CdnConfig, Logger } from '@cdn/shared';
+import type { Logger } from '@cdn/shared';
 import { AlertsService } from '../alerts/alerts.service';
-import { CDN_CONFIG, CLOCK, Clock, LOGGER } from '../core/core.constants';
+import { LOGGER } from '../core/core.constants';
 import { HealthService } from '../health/health.service';
 import { NodeRegistry } from '../nodes/node-registry';
-import { isActive } from '../nodes/node-state';
 import { RoutingPublisher } from '../routing/routing-publisher';
 import { RoutingReconciler } from '../routing/routing-reconciler';
 import { LEADERSHIP, type Leadership } from './leadership';
@@ -19,9 +18,7 @@ import { LEADERSHIP, type Leadership } from './leadership';
 export class LeaderDuties implements OnModuleInit {
   constructor(
     @Inject(LEADERSHIP) private readonly leadership: Leadership,
-    @Inject(CDN_CONFIG) private readonly config: CdnConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly registry: NodeRegistry,
     private readonly health: HealthService,
     private readonly publisher: RoutingPublisher,
@@ -47,12 +44,6 @@ export class LeaderDuties implements OnModuleInit {
   }
 
   private resumeAlerts(): void {
-    const now = this.clock();
-    const nodes = this.registry.list();
-    const active = nodes.filter(isActive).length;
-    for (const node of nodes) {
-      const { status, reason, since } = node.health;
-      if (status !== 'active' && since + this.config.alertDelay * 1000 > now) this.alerts.nodeChanged(node.id, status, reason, active, nodes.length, since);
-    }
+    this.alerts.resume(this.registry.list().map(({ id, health: { status, reason, since } }) => ({ id, status, reason, since })));
   }
 }
