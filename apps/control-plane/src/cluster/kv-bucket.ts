@@ -9,6 +9,13 @@ export const NODES_BUCKET = 'cdn_nodes';
 export const CLUSTER_BUCKET = 'cdn_cluster';
 /** Wait before watching again after a watch ended or could not start. */
 const REWATCH_DELAY_MS = 1_000;
+/**
+ * How often a watch is compared with its stream. A watch's consumer lives on one NATS server, not always the one
+ * this replica is connected to: when that server stops, the watch gets nothing more and no error (the client
+ * notices only after two missed 30 s heartbeats), so a watch that delivered nothing for a whole period while
+ * the stream held newer entries is started over.
+ */
+const WATCH_CHECK_MS = 5_000;
 
 /** One key's latest state: its value, or undefined once deleted. */
 export interface BucketEntry {
@@ -115,16 +122,23 @@ export class KvBucket {
   private async watch(onEntry: (entry: BucketEntry) => void, generation: number): Promise<void> {
     const kv = await this.open();
     const status = await withTimeout(kv.status(), `status of ${this.name}`);
-    const watcher = await withTimeout(kv.watch(), `watch ${this.name}`);
+    const watching = kv.watch();
+    const watcher = await withTimeout(watching, `watch ${this.name}`).catch((err: unknown) => {
+      // A watch that answers after we gave up must not run unseen.
+      watching.then((late) => late.stop(), () => undefined);
+      throw err;
+    });
     if (generation !== this.generation) return void watcher.stop();
     this.stopWatch = () => watcher.stop();
     let caughtUp!: () => void;
     const initial = new Promise<void>((resolve) => (caughtUp = resolve));
     // An empty bucket sends nothing: nothing else would say the initial state is complete.
     if (status.streamInfo.state.messages === 0) caughtUp();
+    let delivered = 0;
     void (async () => {
       for await (const entry of watcher) {
         if (generation !== this.generation) return;
+        delivered = Math.max(delivered, entry.revision);
         try {
           onEntry({ key: entry.key, revision: entry.revision, value: entry.operation === 'PUT' ? entry.string() : undefined });
         } catch (err) {
@@ -137,6 +151,30 @@ export class KvBucket {
       if (generation === this.generation) this.scheduleRewatch(onEntry);
     })();
     await withTimeout(initial, `read ${this.name}`, 60_000);
+    this.checkWatch(kv, generation, () => delivered, onEntry);
+  }
+
+  /** Starts the watch over when it delivered nothing for WATCH_CHECK_MS while the stream held a newer entry. */
+  private checkWatch(kv: KV, generation: number, delivered: () => number, onEntry: (entry: BucketEntry) => void): void {
+    let before = { delivered: delivered(), last: 0 };
+    const timer = setInterval(() => {
+      if (generation !== this.generation) return clearInterval(timer);
+      withTimeout(kv.status(), `status of ${this.name}`).then(
+        (status) => {
+          if (generation !== this.generation) return;
+          const now = { delivered: delivered(), last: status.streamInfo.state.last_seq };
+          if (now.delivered === before.delivered && now.delivered < before.last) {
+            clearInterval(timer);
+            this.logger.warn(`The watch of KV bucket ${this.name} got nothing for ${WATCH_CHECK_MS / 1000} s while the bucket changed (its consumer was lost with a NATS server?); reading the bucket again`);
+            return this.rewatch(onEntry);
+          }
+          before = now;
+        },
+        // NATS unreachable: a reconnect starts the watch over.
+        () => undefined,
+      );
+    }, WATCH_CHECK_MS);
+    timer.unref();
   }
 
   private async rewatchOnReconnect(onEntry: (entry: BucketEntry) => void): Promise<void> {
