@@ -125,7 +125,11 @@ describe('three control-plane replicas, two edges: the leader is killed under lo
   it('GET /cluster: every replica names the same leader and lists all three', async () => {
     const leader = await agreedLeader(replicas);
     for (const replica of replicas) {
-      const { body } = await get(`${replica.url}/cluster`);
+      // Announcements are read every third of a lease.
+      const body = await eventually(async () => {
+        const answer = (await get(`${replica.url}/cluster`)).body;
+        return answer.replicas.length === 3 ? answer : undefined;
+      }, 5_000, 100);
       expect(body.self).toBe(replica.id);
       expect(body.leader).toBe(leader.id);
       expect(body.replicas.map((r: { id: string }) => r.id)).toEqual(['cp-a', 'cp-b', 'cp-c']);

@@ -219,5 +219,25 @@ describe('control-plane replicas and edges on a three-node NATS cluster', () => 
   }, 60_000);
 
 
-  it.todo('an edge whose routing watch lost its consumer (its NATS server stopped) follows the routing table again within seconds: today after ~90 s, when the client misses two 30 s idle heartbeats');
+  it('an edge whose routing watch lost its consumer follows the routing table again within two watch checks', async () => {
+    const consumers: string[] = [];
+    for await (const info of jsm.consumers.list('KV_cdn_routing')) consumers.push(info.name);
+    for (const name of consumers) await jsm.consumers.delete('KV_cdn_routing', name);
+    const lostAt = performance.now();
+    expect((await post(`${replicas[0].url}/register_node`, { id: 'after-edge-watch', url: origin.url, location: 'Elsewhere', capacity: 1 })).status).toBe(200);
+    const revision = await eventually(async () => {
+      const { state } = await jsm.streams.info('KV_cdn_routing');
+      return (await nodeIds(replicas[0])).has('after-edge-watch') ? state.last_seq : undefined;
+    }, 5_000, 50);
+    const caughtUp = await Promise.all(
+      edges.map(async (edge) => {
+        await eventually(async () => ((await get(`${edge.url}/readyz`)).body.revision ?? 0) >= revision!, 15_000, 100);
+        return performance.now() - lostAt;
+      }),
+    );
+    console.log(`[edge watch without consumer] deleted ${consumers.length} consumer(s) of KV_cdn_routing; edges at revision ${revision} after ${caughtUp.map(seconds).join(' and ')}`);
+    expect(consumers.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...caughtUp)).toBeLessThan(12_000);
+    for (const edge of edges) expect(edge.output).toMatch(/the watch of routing bucket cdn_routing got nothing for 5 s/);
+  }, 20_000);
 });

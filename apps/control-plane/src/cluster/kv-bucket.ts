@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Logger, openOwnedBucket, withTimeout } from '@cdn/shared';
+import { checkWatchForStall, type Logger, openOwnedBucket, WATCH_CHECK_MS, withTimeout } from '@cdn/shared';
 
 /** The JetStream KV bucket that holds the node table in the split deployment: one key per node, and the cache switch. */
 export const NODES_BUCKET = 'cdn_nodes';
@@ -9,19 +9,21 @@ export const NODES_BUCKET = 'cdn_nodes';
 export const CLUSTER_BUCKET = 'cdn_cluster';
 /** Wait before watching again after a watch ended or could not start. */
 const REWATCH_DELAY_MS = 1_000;
-/**
- * How often a watch is compared with its stream. A watch's consumer lives on one NATS server, not always the one
- * this replica is connected to: when that server stops, the watch gets nothing more and no error (the client
- * notices only after two missed 30 s heartbeats), so a watch that delivered nothing for a whole period while
- * the stream held newer entries is started over.
- */
-const WATCH_CHECK_MS = 5_000;
-
 /** One key's latest state: its value, or undefined once deleted. */
 export interface BucketEntry {
   key: string;
   revision: number;
   value: string | undefined;
+}
+
+/**
+ * Why a write failed, as an operator can act on it. While its stream elects a new leader (a NATS server of the
+ * cluster stopped), JetStream answers with no responders, which nats.js reports as "jetstream is not enabled".
+ */
+export function writeFailureReason(err: unknown): string {
+  const message = (err as Error).message;
+  if (/jetstream is not enabled|no responders/i.test(message)) return 'no NATS server leads the bucket right now (one stopped, and JetStream elects another within seconds)';
+  return message;
 }
 
 /** A write refused because the key changed since the revision it was based on (compare-and-set lost). */
@@ -151,30 +153,16 @@ export class KvBucket {
       if (generation === this.generation) this.scheduleRewatch(onEntry);
     })();
     await withTimeout(initial, `read ${this.name}`, 60_000);
-    this.checkWatch(kv, generation, () => delivered, onEntry);
-  }
-
-  /** Starts the watch over when it delivered nothing for WATCH_CHECK_MS while the stream held a newer entry. */
-  private checkWatch(kv: KV, generation: number, delivered: () => number, onEntry: (entry: BucketEntry) => void): void {
-    let before = { delivered: delivered(), last: 0 };
-    const timer = setInterval(() => {
-      if (generation !== this.generation) return clearInterval(timer);
-      withTimeout(kv.status(), `status of ${this.name}`).then(
-        (status) => {
-          if (generation !== this.generation) return;
-          const now = { delivered: delivered(), last: status.streamInfo.state.last_seq };
-          if (now.delivered === before.delivered && now.delivered < before.last) {
-            clearInterval(timer);
-            this.logger.warn(`The watch of KV bucket ${this.name} got nothing for ${WATCH_CHECK_MS / 1000} s while the bucket changed (its consumer was lost with a NATS server?); reading the bucket again`);
-            return this.rewatch(onEntry);
-          }
-          before = now;
-        },
-        // NATS unreachable: a reconnect starts the watch over.
-        () => undefined,
-      );
-    }, WATCH_CHECK_MS);
-    timer.unref();
+    const stopChecking = checkWatchForStall(kv, () => delivered, () => {
+      if (generation !== this.generation) return;
+      this.logger.warn(`The watch of KV bucket ${this.name} got nothing for ${WATCH_CHECK_MS / 1000} s while the bucket changed (its consumer was lost with a NATS server?); reading the bucket again`);
+      this.rewatch(onEntry);
+    });
+    const stopWatch = this.stopWatch;
+    this.stopWatch = () => {
+      stopChecking();
+      stopWatch?.();
+    };
   }
 
   private async rewatchOnReconnect(onEntry: (entry: BucketEntry) => void): Promise<void> {

@@ -37,6 +37,8 @@ export class LeaderLease implements Leadership {
   /** The latest state of the key this replica knows and when (local time) it first saw it. */
   private seen: { revision: number; value?: LeaseValue; at: number };
   private announcedAt = 0;
+  /** The replicas' announcements as last read (every announcement); GET /cluster answers from here at once. */
+  private announcements: ReplicaView[] = [];
   private ticking = false;
   private failing = false;
   private timer: NodeJS.Timeout | undefined;
@@ -92,15 +94,11 @@ export class LeaderLease implements Leadership {
   }
 
   async view(): Promise<ClusterView> {
-    const now = this.clock();
-    const replicas: ReplicaView[] = [];
-    for (const text of await this.bucket.values('replica.>')) {
-      const replica = parseReplica(text);
-      if (replica && now - Date.parse(replica.last_seen) < this.leaseMs * REPLICA_GONE_LEASES) replicas.push(replica);
-    }
+    const now = Date.now();
     const leader = this.leaderId() ?? null;
-    for (const replica of replicas) replica.role = replica.id === leader ? 'leader' : 'follower';
-    replicas.sort((a, b) => a.id.localeCompare(b.id));
+    const replicas = this.announcements
+      .filter((replica) => now - Date.parse(replica.last_seen) < this.leaseMs * REPLICA_GONE_LEASES)
+      .map((replica) => ({ ...replica, role: replica.id === leader ? ('leader' as const) : ('follower' as const) }));
     const renewed = this.seen.value && !this.seen.value.released ? Date.parse(this.seen.value.renewed_at) : undefined;
     return { self: this.self, leader, replicas, lease_expires_at: renewed !== undefined ? new Date(renewed + this.leaseMs).toISOString() : null };
   }
@@ -146,6 +144,9 @@ export class LeaderLease implements Leadership {
     const replica: ReplicaView = { id: this.self, role: this.isLeader() ? 'leader' : 'follower', last_seen: new Date().toISOString() };
     await this.bucket.put(replicaKey(this.self), JSON.stringify(replica));
     this.announcedAt = now;
+    // Listing keys makes a consumer: done here, in the background, so that GET /cluster never waits on NATS.
+    const read = await this.bucket.values('replica.>').catch(() => undefined);
+    if (read) this.announcements = read.flatMap((text) => parseReplica(text) ?? []).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   private async renew(): Promise<void> {

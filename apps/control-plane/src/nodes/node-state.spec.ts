@@ -44,10 +44,10 @@ describe('node state', () => {
     expect(updated).toMatchObject({ url: 'https://new.example.com', location: 'Shanghai', capacity: 50, heartbeatInterval: 10, currentLoad: 3, failCount: 1, lat: 31.2, lon: 121.5 });
   });
 
-  it('a bare heartbeat is not a routing change; status, load and capacity are', () => {
+  it('a heartbeat is not a routing change, whatever load it reports; status and capacity are', () => {
     expect(routingChanged(node1, { ...node1, lastHeartbeat: T0 + 1_000 })).toBe(false);
     expect(routingChanged(node1, { ...node1, health: { ...node1.health, status: 'suspect' } })).toBe(true);
-    expect(routingChanged(node1, { ...node1, currentLoad: 1 })).toBe(true);
+    expect(routingChanged(node1, { ...node1, currentLoad: 1 })).toBe(false);
     expect(routingChanged(node1, { ...node1, capacity: 1 })).toBe(true);
     expect(routingChanged(node1, { ...node1, lat: 1 })).toBe(true);
     expect(routingChanged(undefined, node1)).toBe(true);

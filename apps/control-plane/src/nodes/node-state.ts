@@ -109,10 +109,15 @@ export function toRouteNode(node: NodeState): RouteNode {
   };
 }
 
-/** Whether edges must hear about the change from `before` to `after` (a bare heartbeat changes nothing they use). */
+/**
+ * Whether edges must hear about the change from `before` to `after` through the routing table. A heartbeat
+ * changes nothing they need from it: a new load reaches them within a second on the live-load broadcast, and
+ * a routing write per heartbeat would make every edge rebuild its table a thousand times a second at 10,000
+ * nodes. The table's `load` is brought up to date whenever the node's entry is written for another reason.
+ */
 export function routingChanged(before: NodeState | undefined, after: NodeState): boolean {
   if (!before) return true;
-  return JSON.stringify(toRouteNode(before)) !== JSON.stringify(toRouteNode(after));
+  return JSON.stringify({ ...toRouteNode(before), load: 0 }) !== JSON.stringify({ ...toRouteNode(after), load: 0 });
 }
 
 /** Whether cdn_nodes.json must be written again. */

@@ -241,7 +241,9 @@ export class NodesService {
 
   /** The health model's answer alone, without taking effect: also previews a change that is about to be saved. */
   private next(node: NodeState, input: HealthInput): { node: NodeState; transition?: Transition } {
-    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
+    // The heartbeat age is judged on the node as it is now: a heartbeat stored (by any replica) since the check began counts.
+    const fact = input.kind === 'heartbeat-check' ? { ...input, lastHeartbeat: node.lastHeartbeat } : input;
+    const { health, failures, transition } = applyHealthInput(node.health, fact, this.settings, node.lastHeartbeat);
     return { node: { ...node, health, failCount: node.failCount + failures }, transition };
   }
 

@@ -1,5 +1,5 @@
 import { CdnError, type Logger } from '@cdn/shared';
-import { type BucketEntry, isWrongRevision, type KvBucket } from '../cluster/kv-bucket';
+import { type BucketEntry, isWrongRevision, type KvBucket, writeFailureReason } from '../cluster/kv-bucket';
 import type { RoutingPublisher } from './routing-publisher';
 
 /** DI token of the CacheSwitch behind POST /toggle_cache. */
@@ -54,7 +54,7 @@ export class ReplicatedCacheSwitch implements CacheSwitch {
           if (latest) this.notice(latest);
           continue;
         }
-        throw new CdnError('state_not_writable', `The cache switch could not be saved in the NATS KV bucket ${this.bucket.name} (${(err as Error).message}), so nothing was changed; retry.`, { bucket: this.bucket.name }, { cause: err });
+        throw new CdnError('state_not_writable', `The cache switch could not be saved in the NATS KV bucket ${this.bucket.name} (${writeFailureReason(err)}), so nothing was changed; retry.`, { bucket: this.bucket.name }, { cause: err });
       }
     }
   }

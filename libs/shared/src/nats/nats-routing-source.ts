@@ -7,6 +7,7 @@ import { RepeatLimiter } from '../logging/repeat-limiter';
 import { stableNatsMessage } from './stable-message';
 import { ROUTING_BUCKET } from './nats-names';
 import { bindRoutingBucket, withTimeout } from './nats-routing-bucket';
+import { checkWatchForStall, WATCH_CHECK_MS } from './watch-stall';
 import { RoutingEntries, sameTable } from './nats-routing-entries';
 
 /** Wait before watching again after the bucket could not be read (JetStream is often not ready right after a server restart). */
@@ -37,6 +38,7 @@ class NatsRoutingSource implements RoutingSource {
   /** Each watch has a generation; a superseded watch's entries are ignored. */
   private generation = 0;
   private watcher: Stoppable | undefined;
+  private stopStallCheck: (() => void) | undefined;
   private statusIterator: Stoppable | undefined;
   private rewatchTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -66,6 +68,7 @@ class NatsRoutingSource implements RoutingSource {
     this.generation++;
     clearTimeout(this.rewatchTimer);
     this.watcher?.stop();
+    this.stopStallCheck?.();
     this.statusIterator?.stop();
   }
 
@@ -87,6 +90,7 @@ class NatsRoutingSource implements RoutingSource {
     clearTimeout(this.rewatchTimer);
     this.watcher?.stop();
     this.watcher = undefined;
+    this.stopStallCheck?.();
     const generation = ++this.generation;
     void this.watch(generation);
   }
@@ -108,6 +112,12 @@ class NatsRoutingSource implements RoutingSource {
       });
       if (generation !== this.generation) return watcher.stop();
       this.watcher = watcher;
+      let delivered = 0;
+      this.stopStallCheck = checkWatchForStall(kv, () => delivered, () => {
+        if (generation !== this.generation) return;
+        this.logger.warn({ bucket: this.bucket }, `the watch of routing bucket ${this.bucket} got nothing for ${WATCH_CHECK_MS / 1000} s while the bucket changed (its consumer was lost with a NATS server?); reading it again`);
+        this.rewatch();
+      });
       // An empty bucket sends no entry, so nothing else would tell us its (empty) initial state is complete.
       void withTimeout(kv.status(), `status of ${this.bucket}`)
         .then((status) => {
@@ -122,6 +132,7 @@ class NatsRoutingSource implements RoutingSource {
         });
       for await (const entry of watcher) {
         if (generation !== this.generation) return;
+        delivered = Math.max(delivered, entry.revision);
         this.apply(entries, entry);
         // delta is what the server still holds for us: 0 means caught up (end of the initial state, or of a burst).
         if (entry.delta === 0) deliverIfCurrent();

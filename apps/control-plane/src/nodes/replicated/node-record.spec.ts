@@ -12,7 +12,7 @@ function probed(node: NodeState, ok: boolean, at: number): NodeState {
 }
 
 describe('a node in the node bucket', () => {
-  const node = { ...newNode({ id: 'node1', url: 'http://cdn1.example.com', location: 'Beijing', capacity: 100, lat: 39.9, lon: 116.4 }, T0), tokenSha256: 'a'.repeat(64), currentLoad: 7 };
+  const node: NodeState = { ...newNode({ id: 'node1', url: 'http://cdn1.example.com', location: 'Beijing', capacity: 100, lat: 39.9, lon: 116.4 }, T0), tokenSha256: 'a'.repeat(64), currentLoad: 7 };
 
   it('comes back as it was written: what it declared, its load, token hash and health', () => {
     expect(decodeNode('node1', encodeNode(node), undefined, T0)).toEqual(node);

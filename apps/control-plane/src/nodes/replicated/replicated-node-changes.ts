@@ -4,7 +4,7 @@ import type { Clock } from '../../core/core.constants';
 import type { NextNode, NodeChanges, RemoteChangeListener } from '../node-changes';
 import type { NodeRegistry } from '../node-registry';
 import type { NodeState } from '../node-state';
-import { type BucketEntry, isWrongRevision, type KvBucket } from '../../cluster/kv-bucket';
+import { type BucketEntry, isWrongRevision, type KvBucket, writeFailureReason } from '../../cluster/kv-bucket';
 import { decodeNode, encodeNode } from './node-record';
 
 /** Compare-and-set attempts of one change before it is refused: each lost attempt means another replica wrote the node meanwhile. */
@@ -106,7 +106,7 @@ export class ReplicatedNodeChanges implements NodeChanges {
           continue;
         }
         this.writes.inc({ result: 'error' });
-        const reason = isWrongRevision(err) ? `other replicas changed it ${MAX_ATTEMPTS} times meanwhile` : (err as Error).message;
+        const reason = isWrongRevision(err) ? `other replicas changed it ${MAX_ATTEMPTS} times meanwhile` : writeFailureReason(err);
         const line = `Refused to ${what}: the NATS KV bucket ${this.bucket.name} did not take it (${reason})`;
         if (this.failing) this.logger.debug(line);
         else this.logger.warn(`${line}; further refusals are counted (cdn_cp_node_writes_total{result="error"}) until a change is stored again`);
