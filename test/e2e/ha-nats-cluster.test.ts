@@ -79,7 +79,9 @@ describe('control-plane replicas and edges on a three-node NATS cluster', () => 
     };
     replicas = await Promise.all([startReplica('cp-a'), startReplica('cp-b')]);
     edges = await Promise.all(['edge-a', 'edge-b'].map((id) => startApp('edge', ['--nats-url', cluster.url, '--edge-id', id])));
-    await eventually(async () => (await post(`${replicas[0].url}/register_node`, { id: 'traffic', url: origin.url, location: 'Beijing', capacity: 100 })).status === 200, 20_000, 200);
+    await eventually(async () => (await post(`${replicas[0].url}/register_node`, { id: 'traffic', url: origin.url, location: 'Beijing', capacity: 100 })).status === 200, 30_000, 200).catch((err) => {
+      throw new Error(`${err}\n${replicas.map((r) => `${r.id} (exit ${r.child.exitCode}):\n${r.output}`).join('\n')}`);
+    });
     await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}/cdn/ready`)).status === 200, 15_000, 50)));
     nc = await connect({ servers: cluster.servers.map((s) => s.url), maxReconnectAttempts: -1 });
     jsm = await jetstreamManager(nc);
