@@ -57,10 +57,10 @@ describe('deploy/k8s/overlays/dev, started as a kubelet would', () => {
   });
 
   it('the edge\'s Service serves the node\'s answer, then the same from its cache, and Redis holds it', async () => {
-    const first = await eventually(async () => {
+    const first = (await eventually(async () => {
       const answer = await get(`${edge()}/cdn/hello.txt`);
       return answer.status === 200 ? answer : undefined;
-    }, 10_000);
+    }, 10_000))!;
     expect(first.headers.get('x-cdn-node')).toBe('node1');
     expect(first.headers.get('x-cache')).toBe('MISS');
     const second = await get(`${edge()}/cdn/hello.txt`);
