@@ -75,5 +75,6 @@ describe('the README\'s Kubernetes section, pasted into a shell', () => {
     const values = Object.values(secret.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8'));
     expect(Object.keys(secret.data).sort()).toEqual(Object.keys(render('base').find((o) => o.kind === 'Secret' && o.metadata.name.startsWith('cdn-secrets-'))!.data).sort());
     for (const value of values) expect(value).toMatch(/^[0-9a-f]{64}$/);
+    expect(secret.metadata.namespace).toBe('cdn');
   });
 });
