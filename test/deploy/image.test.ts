@@ -11,6 +11,7 @@ import { OPTION_SPECS } from '@cdn/shared';
 import { get, post } from '../support/http';
 import { IMAGE_APP_DIR } from '../support/k8s/cdn-image';
 import { readDockerfile } from '../support/k8s/dockerfile';
+import { killTree } from '../support/k8s/process-tree';
 import { eventually, freePort } from '../support/ports';
 import { ROOT, Running, tempDir } from '../support/processes';
 
@@ -25,14 +26,8 @@ function dockerRun(args: string[] = image.cmd, env: Record<string, string> = {})
 
 const started: Running[] = [];
 afterAll(() => {
-  // Each run is a process group (tini and the program under it), as a container is.
-  for (const p of started) {
-    try {
-      process.kill(-p.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  // tini and the program under it.
+  for (const p of started) killTree(p.child.pid!);
 });
 
 describe('the Dockerfile', () => {
@@ -92,7 +87,7 @@ describe('the image, run from the checkout as Docker would run it', () => {
     const data = tempDir('image-data-');
     const port = await freePort();
     const run = dockerRun(image.cmd, { CDN_PORT: String(port) });
-    const server = new Running(spawn(run.argv[0], run.argv.slice(1), { cwd: data, env: run.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), 'image');
+    const server = new Running(spawn(run.argv[0], run.argv.slice(1), { cwd: data, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] }), 'image');
     started.push(server);
     const healthcheck = () => spawnSync(image.healthcheck.command[0], image.healthcheck.command.slice(1).map(local), { env: run.env, encoding: 'utf8' });
     await eventually(async () => (await get(`http://127.0.0.1:${port}/healthz`)).status === 200, 20_000);

@@ -15,6 +15,7 @@ import { createNetwork, LISTEN_PORT_SETTING, listenPort, type Network } from './
 import { mountVolumes } from './local-volumes';
 import { containersOf, podNames, selects, workloads, type K8sObject, type Workload } from './objects';
 import { ProbeRunner } from './probes';
+import { killTree } from './process-tree';
 
 export interface LocalContainer {
   pod: string;
@@ -89,8 +90,7 @@ export async function startLocalCluster(objects: K8sObject[], image: Image, name
       fs.mkdirSync(cwd, { recursive: true });
       // The container sees its own environment and the image's, not the test's.
       const processEnv = { PATH: process.env.PATH, HOSTNAME: pod, ...(ours ? image.env : {}), ...localEnv };
-      // A process group per container, as a container is: SIGKILL at the end reaches what tini started too.
-      const child = spawn(localArgv[0], localArgv.slice(1), { cwd, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(localArgv[0], localArgv.slice(1), { cwd, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       const running = new Running(child, `${pod}/${spec.name}`);
       const probes = new ProbeRunner(spec, { hostPort: (port) => network.hostPort(pod, port) });
       probes.start();
@@ -100,13 +100,9 @@ export async function startLocalCluster(objects: K8sObject[], image: Image, name
 
   const logs = () => containers.map((c) => `==== ${c.process.name}: ${c.argv.join(' ')}\n${c.process.output.slice(-6000)}`).join('\n');
 
-  const killGroup = async (c: LocalContainer) => {
+  const killContainer = async (c: LocalContainer) => {
     c.probes.stop();
-    try {
-      process.kill(-c.process.child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    killTree(c.process.child.pid!);
     if (c.process.child.exitCode === null && c.process.child.signalCode === null) await c.process.exited;
   };
 
@@ -151,7 +147,7 @@ export async function startLocalCluster(objects: K8sObject[], image: Image, name
           await Promise.all([hook, duringPreStop?.()]);
           c.probes.stop();
           c.process.child.kill('SIGTERM');
-          const killer = setTimeout(() => void killGroup(c), Math.max(0, grace * 1000 - (Date.now() - started)));
+          const killer = setTimeout(() => void killContainer(c), Math.max(0, grace * 1000 - (Date.now() - started)));
           const code = await c.process.exited;
           clearTimeout(killer);
           return code;
@@ -160,7 +156,7 @@ export async function startLocalCluster(objects: K8sObject[], image: Image, name
       return { code: results.find((r) => r !== 0) ?? results[0], seconds: (Date.now() - started) / 1000 };
     },
     async stop() {
-      await Promise.all(containers.map(killGroup));
+      await Promise.all(containers.map(killContainer));
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
