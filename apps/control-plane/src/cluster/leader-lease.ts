@@ -37,6 +37,7 @@ export class LeaderLease implements Leadership {
   /** The latest state of the key this replica knows and when (local time) it first saw it. */
   private seen: { revision: number; value?: LeaseValue; at: number };
   private announcedAt = 0;
+  private announcing = false;
   /** The replicas' announcements as last read (every announcement); GET /cluster answers from here at once. */
   private announcements: ReplicaView[] = [];
   private ticking = false;
@@ -124,9 +125,10 @@ export class LeaderLease implements Leadership {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      await this.announce();
+      // The lease first: nothing else may delay a renewal.
       if (this.leading) await this.renew();
       else await this.follow();
+      this.announce();
       if (this.failing) this.logger.info(`The leader lease in ${this.bucket.name} is reachable again`);
       this.failing = false;
     } catch (err) {
@@ -138,15 +140,22 @@ export class LeaderLease implements Leadership {
     }
   }
 
-  private async announce(): Promise<void> {
+  /**
+   * Announces this replica and reads the others' announcements, in the background of the lease: listing keys
+   * makes a consumer, which may wait for NATS, and GET /cluster answers from the last read at once.
+   */
+  private announce(): void {
     const now = this.clock();
-    if (now - this.announcedAt < this.leaseMs / RENEWALS_PER_LEASE) return;
-    const replica: ReplicaView = { id: this.self, role: this.isLeader() ? 'leader' : 'follower', last_seen: new Date().toISOString() };
-    await this.bucket.put(replicaKey(this.self), JSON.stringify(replica));
+    if (this.announcing || now - this.announcedAt < this.leaseMs / RENEWALS_PER_LEASE) return;
+    this.announcing = true;
     this.announcedAt = now;
-    // Listing keys makes a consumer: done here, in the background, so that GET /cluster never waits on NATS.
-    const read = await this.bucket.values('replica.>').catch(() => undefined);
-    if (read) this.announcements = read.flatMap((text) => parseReplica(text) ?? []).sort((a, b) => a.id.localeCompare(b.id));
+    const replica: ReplicaView = { id: this.self, role: this.isLeader() ? 'leader' : 'follower', last_seen: new Date().toISOString() };
+    void this.bucket
+      .put(replicaKey(this.self), JSON.stringify(replica))
+      .then(() => this.bucket.values('replica.>'))
+      .then((read) => (this.announcements = read.flatMap((text) => parseReplica(text) ?? []).sort((a, b) => a.id.localeCompare(b.id))))
+      .catch(() => undefined)
+      .finally(() => (this.announcing = false));
   }
 
   private async renew(): Promise<void> {
