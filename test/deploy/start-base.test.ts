@@ -11,7 +11,7 @@ import { configValue, ofKind, workloads } from '../support/k8s/objects';
 import { readDockerfile } from '../support/k8s/dockerfile';
 import { startLocalCluster, type LocalCluster } from '../support/k8s/local-cluster';
 import { render } from '../support/k8s/render';
-import { startOrigin, type Origin } from '../support/origin';
+import { type Origin, startCacheableOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 
 const objects = render('base');
@@ -29,11 +29,7 @@ describe('deploy/k8s (the base), started as a kubelet would', () => {
   const controlPlane = () => cluster.serviceUrl('cdn-control-plane', 'http');
 
   beforeAll(async () => {
-    origin = await startOrigin('node1', (req, res) => {
-      const body = JSON.stringify({ origin: 'node1', url: req.url });
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
+    origin = await startCacheableOrigin('node1');
     cluster = await startLocalCluster(objects, readDockerfile());
     await cluster.allReady(90_000);
   }, 120_000);

@@ -56,3 +56,12 @@ export async function startOrigin(
       }),
   };
 }
+
+/** An origin whose answers (JSON naming it and the path) any cache may keep for 5 minutes. */
+export function startCacheableOrigin(name: string): Promise<Origin> {
+  return startOrigin(name, (req, res) => {
+    const body = JSON.stringify({ origin: name, url: req.url });
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}
