@@ -1,31 +1,40 @@
 /**
  * The programs the bench needs from Debian, installed when missing (`apt-get install -y`). wrk, nginx and
  * nats-server are required; Varnish is optional: when it cannot be had, its columns are left out with a note.
+ * Everything here is asynchronous on purpose: after a synchronous child process (execFileSync), Node no longer
+ * delivers SIGINT to the runner's handler, and an interrupted run would leave its servers behind.
  */
-import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runToEnd } from './processes.mjs';
 
-const has = (program) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const has = (program) =>
+  (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
-function aptInstall(packages) {
-  const options = { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+async function apt(args) {
+  const result = await runToEnd('env', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], { timeoutMs: 600_000 });
+  if (result.code !== 0) throw new Error(result.timedOut ? `apt-get ${args[0]} took over 10 minutes` : result.stderr.trim().split('\n').at(-1) || `apt-get exit ${result.code}`);
+}
+
+async function aptInstall(packages) {
   try {
-    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], options);
+    await apt(['install', '-y', '-qq', ...packages]);
   } catch {
     // The package lists may be missing on a fresh machine: refresh them once and try again.
-    execFileSync('apt-get', ['update', '-qq'], options);
-    execFileSync('apt-get', ['install', '-y', '-qq', ...packages], options);
+    await apt(['update', '-qq']);
+    await apt(['install', '-y', '-qq', ...packages]);
   }
 }
 
-/** Installs what is missing; returns {varnish: boolean, notes: string[]}. Throws when wrk or nginx cannot be had. */
-export function ensurePrograms() {
+/** Installs what is missing (Varnish only when `withVarnish`); returns {varnish, notes}. Throws when a required one cannot be had. */
+export async function ensurePrograms({ withVarnish }) {
   const notes = [];
   const required = [
     ['wrk', 'wrk'],
@@ -34,20 +43,16 @@ export function ensurePrograms() {
     ['nats-server', 'nats-server'],
   ].filter(([program]) => !has(program));
   if (required.length > 0) {
-    console.log(`bench: installing ${required.map(([, pkg]) => pkg).join(', ')} with apt-get`);
-    try {
-      aptInstall(required.map(([, pkg]) => pkg));
-    } catch (err) {
-      throw new Error(`cannot install ${required.map(([, pkg]) => pkg).join(', ')} with apt-get (${err.message.split('\n')[0]}); install them and run again`);
-    }
+    const packages = required.map(([, pkg]) => pkg);
+    console.log(`bench: installing ${packages.join(', ')} with apt-get`);
+    await aptInstall(packages).catch((err) => {
+      throw new Error(`cannot install ${packages.join(', ')} with apt-get (${err.message}); install them and run again`);
+    });
   }
+  if (!withVarnish) return { varnish: false, notes };
   if (!has('varnishd')) {
     console.log('bench: installing varnish with apt-get');
-    try {
-      aptInstall(['varnish']);
-    } catch (err) {
-      notes.push(`Varnish left out: apt-get install varnish failed (${err.message.split('\n')[0]})`);
-    }
+    await aptInstall(['varnish']).catch((err) => notes.push(`Varnish left out: apt-get install varnish failed (${err.message})`));
   }
   const varnish = has('varnishd');
   if (!varnish && notes.length === 0) notes.push('Varnish left out: varnishd not found after installing');

@@ -1,7 +1,7 @@
 /**
  * Child processes of one bench run: started pinned to a CPU, output to a log file of the run directory, each
  * in its own process group (so nginx's and Varnish's workers go with their master), all stopped at exit, on
- * SIGINT and SIGTERM. A one-shot command (`runToEnd`) is killed when it passes its time limit.
+ * SIGINT and SIGTERM. A one-shot command (`runToEnd`) is killed when it passes its time limit, or with the rest.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,7 +60,11 @@ process.on('exit', () => {
 export function runToEnd(command, args, { cpu, timeoutMs, input }) {
   const [cmd, argv] = pinned(cpu, command, args);
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    // Tracked like a server, so that an interrupted run stops it too.
+    const proc = { name: command, child, exited: new Promise((done) => child.once('close', done)) };
+    running.add(proc);
+    proc.exited.then(() => running.delete(proc));
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -73,6 +77,7 @@ export function runToEnd(command, args, { cpu, timeoutMs, input }) {
     }, timeoutMs);
     child.once('error', (err) => {
       clearTimeout(timer);
+      running.delete(proc);
       resolve({ code: -1, stdout, stderr: stderr + err.message, timedOut });
     });
     child.once('close', (code) => {

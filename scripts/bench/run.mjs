@@ -47,6 +47,7 @@ const TARGETS = [
 
 let runDir;
 let started = [];
+let interrupted = false;
 
 async function cleanUp({ keepDir }) {
   for (const target of started) target.stop?.();
@@ -55,20 +56,28 @@ async function cleanUp({ keepDir }) {
   if (runDir && !keepDir) fs.rmSync(runDir, { recursive: true, force: true });
 }
 
-function chooseTargets(options, varnish) {
-  const only = options.only ? options.only.split(',').map((s) => s.trim()) : null;
-  const unknown = only?.filter((name) => !TARGETS.some((t) => t.name === name)) ?? [];
+/** The targets --only names (nginx always: every ratio is to it); Varnish only when it could be installed. */
+function chooseTargets(only) {
+  const names = only ? only.split(',').map((s) => s.trim()) : null;
+  const unknown = names?.filter((name) => !TARGETS.some((t) => t.name === name)) ?? [];
   if (unknown.length > 0) throw new UsageError(`--only: unknown target ${unknown.join(', ')}; one of ${TARGETS.map((t) => t.name).join(', ')}`);
-  return TARGETS.filter((t) => t.name === 'nginx' || !only || only.includes(t.name)).filter((t) => t.name !== 'varnish' || varnish);
+  return TARGETS.filter((t) => t.name === 'nginx' || !names || names.includes(t.name));
+}
+
+async function countAll(origin, paths) {
+  let total = 0;
+  for (const urlPath of paths) total += await origin.count(urlPath);
+  return total;
 }
 
 async function main() {
   const options = parseFlags(process.argv.slice(2));
   if (options.help) return console.log(usage());
+  const wanted = chooseTargets(options.only);
   const missing = BUILT.filter((file) => !fs.existsSync(path.join(ROOT, file)));
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
-  const { varnish, notes } = ensurePrograms();
-  const chosen = chooseTargets(options, varnish);
+  const { varnish, notes } = await ensurePrograms({ withVarnish: wanted.some((t) => t.name === 'varnish') });
+  const chosen = wanted.filter((t) => t.name !== 'varnish' || varnish);
 
   const pinning = os.availableParallelism() >= 2;
   if (!pinning) notes.push('fewer than 2 CPUs: nothing pinned, servers and wrk share the CPU');
@@ -87,6 +96,8 @@ async function main() {
     console.log(`bench: ${target.label} ready at ${target.base}${target.prefix}`);
   }
 
+  const hitPaths = [...new Set(SCENARIOS.filter((s) => s.hit).map((s) => s.path))];
+  const originHitsBefore = await countAll(origin, hitPaths);
   const runs = [];
   const total = options.rounds * SCENARIOS.length * started.length;
   for (let round = 0; round < options.rounds; round++) {
@@ -102,18 +113,23 @@ async function main() {
     }
   }
 
+  // A hit scenario that reached the origin while measuring was not measuring hits (an entry expired or was evicted).
+  const originHitsDuring = (await countAll(origin, hitPaths)) - originHitsBefore;
+  if (originHitsDuring > 0) notes.push(`the hit paths reached the origin ${originHitsDuring} times while measuring (0 expected): some "hits" were misses`);
+
   const storms = [];
   for (const target of started) storms.push({ target: target.name, label: target.label, ...(await runStorm(target, origin, options['storm-clients'])) });
 
   const summary = summarize(SCENARIOS, started, runs);
   console.log(formatTables(summary, storms, options));
   for (const note of notes) console.log(`note: ${note}`);
-  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, summary, storms, runs });
+  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, originHitsDuring, summary, storms, runs });
   console.log(`\nbench: results in ${path.relative(ROOT, file)}`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
+    interrupted = true;
     console.error(`\nbench: ${signal}: stopping every server`);
     await cleanUp({ keepDir: false });
     process.exit(130);
@@ -125,6 +141,7 @@ main().then(
     await cleanUp({ keepDir: parseFlags(process.argv.slice(2)).keep });
   },
   async (err) => {
+    if (interrupted) return; // the signal handler stops everything and exits
     console.error(`bench: ${err.message}`);
     if (runDir) console.error(`bench: logs kept in ${runDir}`);
     await cleanUp({ keepDir: true });
