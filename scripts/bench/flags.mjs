@@ -1,0 +1,40 @@
+/** Every flag `npm run bench` takes (one table: the parser and --help both read it). */
+export const FLAGS = [
+  { name: 'rounds', value: 3, min: 1, max: 100, help: 'interleaved rounds: each scenario for each target once per round' },
+  { name: 'duration', value: 5, min: 1, max: 600, help: 'seconds of each wrk run' },
+  { name: 'quick', value: false, help: 'one round of 2 s runs (a smoke test; the figures are rough)' },
+  { name: 'storm-clients', value: 1_000, min: 1, max: 10_000, help: 'concurrent clients of the miss storm' },
+  { name: 'only', value: '', help: 'comma-separated targets to run (nginx, varnish, node-map, all-in-one, split-edge); nginx always runs' },
+  { name: 'keep', value: false, help: 'keep the run directory (configs, logs) after a successful run' },
+];
+
+export class UsageError extends Error {}
+
+/** Reads argv into {rounds, duration, quick, ...}; throws UsageError naming the flag and its range. */
+export function parseFlags(argv) {
+  const options = Object.fromEntries(FLAGS.map((f) => [f.name, f.value]));
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--help') return { help: true };
+    const flag = FLAGS.find((f) => `--${f.name}` === argv[i]);
+    if (!flag) throw new UsageError(`unknown option ${argv[i]}; --help lists them`);
+    if (typeof flag.value === 'boolean') {
+      options[flag.name] = true;
+      continue;
+    }
+    const text = argv[++i];
+    if (typeof flag.value === 'string') {
+      if (text === undefined) throw new UsageError(`--${flag.name} needs a value`);
+      options[flag.name] = text;
+      continue;
+    }
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < flag.min || value > flag.max) throw new UsageError(`--${flag.name} must be an integer ${flag.min}-${flag.max}, got "${text ?? ''}"`);
+    options[flag.name] = value;
+  }
+  if (options.quick) Object.assign(options, { rounds: 1, duration: 2 });
+  return options;
+}
+
+export const usage = () =>
+  'npm run bench [-- options]\n' +
+  FLAGS.map((f) => `  --${f.name.padEnd(14)} ${f.help}${typeof f.value === 'number' ? ` (default ${f.value}, ${f.min}-${f.max})` : ''}`).join('\n');
