@@ -83,6 +83,8 @@ describe('control-plane replicas and edges on a three-node NATS cluster', () => 
       throw new Error(`${err}\n${replicas.map((r) => `${r.id} (exit ${r.child.exitCode}):\n${r.output}`).join('\n')}`);
     });
     await Promise.all(edges.map((edge) => eventually(async () => (await get(`${edge.url}/cdn/ready`)).status === 200, 15_000, 50)));
+    // Every replica has read the node bucket (a watch may need a retry while the cluster settles).
+    await Promise.all(replicas.map((replica) => eventually(async () => (await get(`${replica.url}/readyz`)).status === 200, 30_000, 100)));
     nc = await connect({ servers: cluster.servers.map((s) => s.url), maxReconnectAttempts: -1 });
     jsm = await jetstreamManager(nc);
   }, 60_000);
