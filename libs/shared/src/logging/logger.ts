@@ -2,6 +2,7 @@ import path from 'node:path';
 import pino, { DestinationStream, Logger } from 'pino';
 import { NO_LOG_FILE } from '../config/option-parsers';
 import type { LogFormat, LogLevel } from '../config/options';
+import { lineDestination } from './line-destination';
 
 export type { Logger } from 'pino';
 
@@ -17,19 +18,13 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/**
- * A pino logger that writes to stdout and the log file from a worker thread: the request path only
- * serialises a record, it never waits on a disk or a terminal.
- */
+/** A pino logger that writes to stdout and the log file, buffered and asynchronously (lineDestination). */
 export function createLogger(options: LoggerOptions): Logger {
   const level = PINO_LEVELS[options.level ?? 'INFO'];
   if (options.destination) return pino({ name: options.name, level, base: undefined }, options.destination);
-
-  const transportFile = path.join(__dirname, 'log-transport.js');
-  const format = options.format ?? 'text';
-  const targets: pino.TransportTargetOptions[] = [{ target: transportFile, level, options: { destination: 1, format } }];
-  if (options.file && options.file !== NO_LOG_FILE) targets.push({ target: transportFile, level, options: { destination: path.resolve(options.file), format } });
-  return pino({ name: options.name, level, base: undefined }, pino.transport({ targets }));
+  const targets: (number | string)[] = [1];
+  if (options.file && options.file !== NO_LOG_FILE) targets.push(path.resolve(options.file));
+  return pino({ name: options.name, level, base: undefined }, lineDestination({ targets, format: options.format ?? 'text' }));
 }
 
 /** A logger that drops everything, for code paths that need one but have nothing to say (unit tests). */
