@@ -155,7 +155,7 @@ describe('an edge with --state-dir while NATS and every control plane are gone',
     expect(fs.existsSync(path.join(dir, SAVED))).toBe(false);
     expect(readiness.body.reasons).toEqual([`waiting for NATS at ${nats.url}`, `the saved routing table in ${dir} was unusable (set aside as ${path.join(dir, keptAs!)})`]);
     const logged = new RegExp(`ERROR +edge-proxy: The saved routing table ${path.join(dir, SAVED)} is unusable: not valid JSON .*; set aside as .*\\. Starting without it: not ready until NATS answers`);
-    // The log is written by a worker thread: the line may arrive a moment after the answers.
+    // The log is written asynchronously: the line may arrive a moment after the answers.
     await eventually(() => logged.test(edgeD.output), 3_000);
     expect((await get(`${edgeD.url}/cdn/hello`)).body.error).toBe('not_ready');
     await edgeD.stop();

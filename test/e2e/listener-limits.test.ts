@@ -206,7 +206,7 @@ describe('an open-file limit', () => {
     await waitForPort(port);
     const url = `http://127.0.0.1:${port}`;
     await withNode(Object.assign(app, { port, url }), origin);
-    // Logs are written from a worker thread: the line may trail the start a little.
+    // Logs are written asynchronously: the line may trail the start a little.
     await eventually(() => app.output.includes('at most 128 connections (half the open-file limit of 256)'), 5_000);
 
     const attacker = await Promise.all(Array.from({ length: 300 }, () => silentSocket(port).catch(() => undefined)));

@@ -108,7 +108,7 @@ describe('a control plane, an edge, and a rogue writer of cdn_routing', () => {
     const badNode = await kv.put(nodeKey('bad'), JSON.stringify(routeNode('bad', 'http:/127.0.0.1:31101')));
     const badSettings = await kv.put(SETTINGS_KEY, JSON.stringify({ cacheEnabled: 'yes' }));
     await eventually(async () => (await metric(edge, 'cdn_edge_routing_rejected_entries_total{stage="schema"}')) === before + 2, 5_000);
-    // Logs are written from a worker thread: they may trail the metric a little.
+    // Logs are written asynchronously: they may trail the metric a little.
     await eventually(() => edge.output.includes(`ignored routing entry ${SETTINGS_KEY} at revision ${badSettings}: invalid settings: cacheEnabled:`));
     expect(edge.output).toContain(`ignored routing entry ${nodeKey('bad')} at revision ${badNode}: invalid node: url: is not written the way URL parsers read it`);
     // The rest of the table is served, and the edge stays ready.

@@ -6,7 +6,7 @@ import { createLogger } from './logger';
 
 /**
  * A program's logger, as its --log-* flags say. The log file is opened once here, so that a file that
- * cannot be written stops the start with a line naming --log-file rather than failing in the log's thread.
+ * cannot be written stops the start with a line naming --log-file rather than failing on its first write.
  */
 export function createProgramLogger(name: string, config: Pick<CdnConfig, 'logLevel' | 'logFormat' | 'logFile'>): Logger {
   if (config.logFile !== NO_LOG_FILE) checkAppendable(config.logFile, '--log-file', 'the log file', ', or --log-file - to log to stdout only');
