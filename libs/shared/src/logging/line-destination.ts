@@ -17,10 +17,22 @@ export interface LineDestination extends DestinationStream {
 export function lineDestination(options: { targets: readonly (number | string)[]; format: 'text' | 'json' }): LineDestination {
   const format = options.format === 'json' ? formatJsonLine : formatTextLine;
   // minLength 1 writes as soon as a line is there, like 0, but makes flush() wait for the writes in progress.
-  const sinks = options.targets.map((dest) => new SonicBoom({ dest, sync: false, mkdir: true, append: true, minLength: 1 }));
+  // A log that cannot be written (a full disk, a closed pipe) must not take the program down: it is said once on
+  // stderr, and its lines are dropped from then on.
+  const broken = new Set<SonicBoom>();
+  const sinks = options.targets.map((dest) => {
+    const sink = new SonicBoom({ dest, sync: false, mkdir: true, append: true, minLength: 1 });
+    sink.on('error', (err: Error) => {
+      if (broken.has(sink)) return;
+      broken.add(sink);
+      process.stderr.write(`cannot write the log to ${dest === 1 ? 'stdout' : dest}: ${err.message}; its lines are dropped\n`);
+    });
+    return sink;
+  });
+  const working = () => sinks.filter((sink) => !broken.has(sink));
   // A process that exits without a shutdown (an uncaught error) still leaves its last lines.
   process.once('exit', () => {
-    for (const sink of sinks) {
+    for (const sink of working()) {
       try {
         sink.flushSync();
       } catch {
@@ -31,12 +43,21 @@ export function lineDestination(options: { targets: readonly (number | string)[]
   return {
     write(record: string) {
       const line = format(JSON.parse(record) as LogRecord);
-      for (const sink of sinks) sink.write(line);
+      for (const sink of sinks) if (!broken.has(sink)) sink.write(line);
     },
     flush(callback) {
-      let waiting = sinks.length;
+      const live = working();
+      let waiting = live.length;
       if (waiting === 0) return callback();
-      for (const sink of sinks) sink.flush(() => --waiting === 0 && callback());
+      const done = () => --waiting === 0 && callback();
+      for (const sink of live) {
+        try {
+          sink.flush(done);
+        } catch {
+          // Broken meanwhile: its error is reported by its listener.
+          done();
+        }
+      }
     },
   };
 }
