@@ -4,7 +4,9 @@
  * is killed under steady admin writes, heartbeats and client traffic.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { nodeKey } from '@cdn/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, post } from '../support/http';
 import { type NatsCluster, startNatsCluster } from '../support/nats-cluster';
@@ -136,10 +138,9 @@ describe('control-plane replicas and edges on a three-node NATS cluster', () => 
     for (const name of consumers) await jsm.consumers.delete('KV_cdn_routing', name);
     const lostAt = performance.now();
     expect((await post(`${replicas[0].url}/register_node`, { id: 'after-edge-watch', url: origin.url, location: 'Elsewhere', capacity: 1 })).status).toBe(200);
-    const revision = await eventually(async () => {
-      const { state } = await jsm.streams.info('KV_cdn_routing');
-      return (await nodeIds(replicas[0])).has('after-edge-watch') ? state.last_seq : undefined;
-    }, 5_000, 50);
+    // The revision at which the leader published the node to the routing bucket.
+    const routing = await new Kvm(nc).open('cdn_routing');
+    const revision = await eventually(async () => (await routing.get(nodeKey('after-edge-watch')))?.revision, 5_000, 50);
     const caughtUp = await Promise.all(
       edges.map(async (edge) => {
         await eventually(async () => ((await get(`${edge.url}/readyz`)).body.revision ?? 0) >= revision!, 15_000, 100);
