@@ -123,11 +123,8 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async checkHeartbeats(): Promise<void> {
-    for (const { id } of this.registry.list()) {
-      // Re-read: an earlier await in this loop may have let a heartbeat in.
-      const node = this.registry.get(id);
-      if (node) await this.nodes.applyHealth(id, { kind: 'heartbeat-check', at: this.clock(), lastHeartbeat: node.lastHeartbeat });
-    }
+    // Each node's heartbeat age is judged on the node as it is when the check is applied.
+    for (const { id } of this.registry.list()) await this.nodes.applyHealth(id, { kind: 'heartbeat-check', at: this.clock() });
   }
 
   private async probeAll(): Promise<void> {

@@ -29,7 +29,7 @@ function node() {
       now = T0 + ms;
     },
     heartbeat: () => feed({ kind: 'heartbeat' }),
-    checkHeartbeat: () => feed({ kind: 'heartbeat-check', lastHeartbeat }),
+    checkHeartbeat: () => feed({ kind: 'heartbeat-check' }),
     probe: (ok: boolean, result = ok ? 'HTTP 200 in 3 ms' : 'ECONNREFUSED') => feed({ kind: 'probe', ok, result }),
     passive: (passive: PassiveRecord) => feed({ kind: 'passive', passive }),
     drain: (drained: boolean) => feed({ kind: 'drain', drained }),

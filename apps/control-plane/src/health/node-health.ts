@@ -78,7 +78,7 @@ export interface NodeHealth {
 export type HealthInput =
   | { kind: 'heartbeat'; at: number }
   /** The periodic check of heartbeat age. */
-  | { kind: 'heartbeat-check'; at: number; lastHeartbeat: number }
+  | { kind: 'heartbeat-check'; at: number }
   | { kind: 'probe'; at: number; ok: boolean; result: string }
   | { kind: 'passive'; at: number; passive: PassiveRecord }
   | { kind: 'drain'; at: number; drained: boolean };
@@ -116,7 +116,7 @@ export function passiveSuspect(passive: PassiveRecord): boolean {
   return passive.edgesReportingErrors >= 1 && passive.edgesReportingErrors * 2 > passive.edgesLive;
 }
 
-/** Applies one fact and re-derives the status; `lastHeartbeat` is the node's, for the explanation. */
+/** Applies one fact and re-derives the status; `lastHeartbeat` is the node's as it is now (its age is checked, and explained). */
 export function applyHealthInput(health: NodeHealth, input: HealthInput, settings: HealthSettings, lastHeartbeat: number): HealthStep {
   let next: NodeHealth = health;
   let failures = 0;
@@ -126,7 +126,7 @@ export function applyHealthInput(health: NodeHealth, input: HealthInput, setting
       lastHeartbeat = input.at;
       break;
     case 'heartbeat-check':
-      if (!health.heartbeatLate && input.at - input.lastHeartbeat >= settings.nodeTimeout * 1000) {
+      if (!health.heartbeatLate && input.at - lastHeartbeat >= settings.nodeTimeout * 1000) {
         next = { ...health, heartbeatLate: true };
         failures = 1;
       }

@@ -65,6 +65,9 @@ export class DurableChanges implements NodeChanges, SavedTable {
     return this.staged.some((c) => c.id === id);
   }
 
+  /** The only writer of its file: nothing changes elsewhere. */
+  onRemoteChange(): void {}
+
   snapshot(): ReturnType<SavedTable['snapshot']> {
     const included = [...this.staged];
     const overlay = new Map<string, NodeState | undefined>();

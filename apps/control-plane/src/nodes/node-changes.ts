@@ -20,6 +20,8 @@ export interface NodeChanges {
   /** Nodes being added and not in the table yet: limits on the node count must count them. */
   pendingAdditions(): number;
   isPending(id: string): boolean;
+  /** Sets who is told of changes other replicas make (one control plane has none). */
+  onRemoteChange(listener: RemoteChangeListener): void;
 }
 
 /** Told of a node another replica changed, once the table holds the change (`after` undefined: removed). */

@@ -13,7 +13,6 @@ import { NodeStateStore } from '../state/node-state-store';
 import { NODE_CHANGES, type NodeChanges } from './node-changes';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
-import { ReplicatedNodeChanges } from './replicated/replicated-node-changes';
 
 /**
  * Every change to the node table goes through here. Changes are stored first (NodeChanges): only once
@@ -67,7 +66,7 @@ export class NodesService {
       labelNames: ['from', 'to'],
       registers: [metrics],
     });
-    if (changes instanceof ReplicatedNodeChanges) changes.onRemoteChange((id, before, after) => this.changedElsewhere(id, before, after));
+    changes.onRemoteChange((id, before, after) => this.changedElsewhere(id, before, after));
     const nodes = registry;
     new Gauge({
       name: 'cdn_cp_nodes',
@@ -241,9 +240,7 @@ export class NodesService {
 
   /** The health model's answer alone, without taking effect: also previews a change that is about to be saved. */
   private next(node: NodeState, input: HealthInput): { node: NodeState; transition?: Transition } {
-    // The heartbeat age is judged on the node as it is now: a heartbeat stored (by any replica) since the check began counts.
-    const fact = input.kind === 'heartbeat-check' ? { ...input, lastHeartbeat: node.lastHeartbeat } : input;
-    const { health, failures, transition } = applyHealthInput(node.health, fact, this.settings, node.lastHeartbeat);
+    const { health, failures, transition } = applyHealthInput(node.health, input, this.settings, node.lastHeartbeat);
     return { node: { ...node, health, failCount: node.failCount + failures }, transition };
   }
 
