@@ -90,7 +90,7 @@ export type { NatsCredentialOptions, NatsCredentials } from './nats/nats-credent
 export { redactUrl } from './logging/redact-url';
 export { ALWAYS_CONNECTED, watchNatsConnection } from './nats/nats-connection-state';
 export type { BusConnection } from './nats/nats-connection-state';
-export { NATS_REQUEST_TIMEOUT_MS, openOwnedBucket, withTimeout, type BucketOptions } from './nats/nats-routing-bucket';
+export { NATS_REQUEST_TIMEOUT_MS, ownedBucket, withTimeout, type BucketOptions } from './nats/nats-routing-bucket';
 export { checkWatchForStall, WATCH_CHECK_MS } from './nats/watch-stall';
 export { createNatsRoutingStore } from './nats/nats-routing-store';
 export { createNatsRoutingSource } from './nats/nats-routing-source';

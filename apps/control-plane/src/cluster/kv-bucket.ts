@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { checkWatchForStall, type Logger, openOwnedBucket, WATCH_CHECK_MS, withTimeout } from '@cdn/shared';
+import { type BucketOptions, checkWatchForStall, type Logger, ownedBucket, WATCH_CHECK_MS, withTimeout } from '@cdn/shared';
 
 /** The JetStream KV bucket that holds the node table in the split deployment: one key per node, and the cache switch. */
 export const NODES_BUCKET = 'cdn_nodes';
@@ -37,7 +37,6 @@ export function isWrongRevision(err: unknown): boolean {
  * has are recognised by their revision).
  */
 export class KvBucket {
-  private opening: Promise<KV> | undefined;
   private generation = 0;
   private stopWatch: (() => void) | undefined;
   private rewatchTimer: NodeJS.Timeout | undefined;
@@ -47,17 +46,13 @@ export class KvBucket {
     private readonly nc: NatsConnection,
     private readonly logger: Logger,
     readonly name: string,
-    private readonly options: { replicas: number; ttlMs?: number },
-  ) {}
+    options: Omit<BucketOptions, 'logger'>,
+  ) {
+    this.open = ownedBucket(nc, name, { ...options, logger });
+  }
 
   /** Opens (or creates) the bucket; reopened on the next call after a failure. */
-  open(): Promise<KV> {
-    this.opening ??= openOwnedBucket(this.nc, this.name, { ...this.options, logger: this.logger }).catch((err: unknown) => {
-      this.opening = undefined;
-      throw err;
-    });
-    return this.opening;
-  }
+  readonly open: () => Promise<KV>;
 
   async get(key: string): Promise<BucketEntry | undefined> {
     const kv = await this.open();

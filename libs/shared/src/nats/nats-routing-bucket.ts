@@ -16,8 +16,22 @@ export interface BucketOptions {
   logger?: Logger;
 }
 
-/** Opens a bucket for writing, creating it when missing, with as many replicas as asked: the control plane's. */
-export async function openOwnedBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): Promise<KV> {
+/**
+ * A bucket the control plane owns, opened for writing on first use (created when missing, with as many replicas
+ * as asked) and opened again on the next use after a failure, so that a store made while NATS is down works later.
+ */
+export function ownedBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): () => Promise<KV> {
+  let opening: Promise<KV> | undefined;
+  return () => {
+    opening ??= openOwnedBucket(nc, bucket, options).catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    });
+    return opening;
+  };
+}
+
+async function openOwnedBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): Promise<KV> {
   const replicas = options.replicas ?? 1;
   const js = jetstream(nc, { timeout: NATS_REQUEST_TIMEOUT_MS });
   const kv = await withTimeout(
@@ -35,10 +49,6 @@ export async function openOwnedBucket(nc: NatsConnection, bucket: string, option
   return kv;
 }
 
-/** Opens the routing bucket for writing, creating it when missing: the control plane's. */
-export function openRoutingBucket(nc: NatsConnection, bucket: string, options: BucketOptions = {}): Promise<KV> {
-  return openOwnedBucket(nc, bucket, options);
-}
 
 /**
  * Binds to the routing bucket for reading, without creating it: a reader (an edge) needs no right to

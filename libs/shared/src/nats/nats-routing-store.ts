@@ -1,4 +1,3 @@
-import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { PublishResult, RoutingCorrection, RoutingStore } from '../routing/routing-bus';
@@ -7,7 +6,7 @@ import { checkRoutingSettings, type RouteNode } from '../routing/routing-table';
 import { KeyedQueue } from './keyed-queue';
 import { readBucketSnapshot } from './nats-bucket-snapshot';
 import { nodeKey, ROUTING_BUCKET, SETTINGS_KEY } from './nats-names';
-import { openRoutingBucket, withTimeout } from './nats-routing-bucket';
+import { ownedBucket, withTimeout } from './nats-routing-bucket';
 import { RoutingLedger, type BucketState } from './nats-routing-ledger';
 
 /**
@@ -25,16 +24,7 @@ export function createNatsRoutingStore(options: { nc: NatsConnection; logger: Lo
   // Our writes and checks of one key never overlap, and a full replace runs alone: between them, the bucket
   // holds exactly what the ledger says.
   const queue = new KeyedQueue();
-  let opening: Promise<KV> | undefined;
-
-  // Opened on first use and reopened after a failure, so a store made while NATS is down still works later.
-  const kv = (): Promise<KV> => {
-    opening ??= openRoutingBucket(nc, bucket, { replicas: options.replicas, logger }).catch((err: unknown) => {
-      opening = undefined;
-      throw err;
-    });
-    return opening;
-  };
+  const kv = ownedBucket(nc, bucket, { replicas: options.replicas, logger });
 
   /** Runs one write; one that fails may or may not have landed, so the ledger can no longer tell. */
   const landed = async (work: Promise<unknown>, what: string): Promise<void> => {

@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Logger, openOwnedBucket, withTimeout } from '@cdn/shared';
+import { type Logger, ownedBucket, withTimeout } from '@cdn/shared';
 import { OPERATION_TTL_MS } from '../operation-log';
 import { isOperationId, StoredOperation, storedOperationSchema } from './operation-codec';
 import type { OperationStore } from './operation-store';
@@ -18,15 +18,7 @@ const key = (id: string) => `op.${id}`;
 export function createNatsOperationStore(options: { nc: NatsConnection; logger: Logger; bucket?: string; replicas?: number }): OperationStore {
   const { nc, logger } = options;
   const bucket = options.bucket ?? OPERATIONS_BUCKET;
-  let opening: Promise<KV> | undefined;
-  // Opened on first use and reopened after a failure, as the routing store is.
-  const kv = (): Promise<KV> => {
-    opening ??= openOwnedBucket(nc, bucket, { replicas: options.replicas, ttlMs: OPERATION_TTL_MS, logger }).catch((err: unknown) => {
-      opening = undefined;
-      throw err;
-    });
-    return opening;
-  };
+  const kv = ownedBucket(nc, bucket, { replicas: options.replicas, ttlMs: OPERATION_TTL_MS, logger });
   const read = async (bucketKv: KV, name: string): Promise<StoredOperation | undefined> => {
     const entry = await withTimeout(bucketKv.get(name), `get ${name}`);
     if (!entry || entry.operation !== 'PUT') return undefined;
