@@ -4,21 +4,13 @@
  * multipart bodies without asking first; the gate refuses both before anything happens.
  */
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LEVEL, messages, NODE1, RunningControlPlane, startControlPlane } from './testing/start-control-plane';
+import { describe, expect, it } from 'vitest';
+import { controlPlaneStarter, LEVEL, messages, NODE1 } from './testing/start-control-plane';
 
 const ADMIN_UI = 'https://admin.example.com';
 const ADMIN = 'admin-token-0123456789abcdef';
 
-const running: RunningControlPlane[] = [];
-async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
-  const cp = await startControlPlane({ ...options, config: { adminCorsOrigins: [ADMIN_UI], ...options.config } });
-  running.push(cp);
-  return cp;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((cp) => cp.close()));
-});
+const start = controlPlaneStarter((options) => ({ ...options, config: { adminCorsOrigins: [ADMIN_UI], ...options.config } }));
 
 /** A request sent exactly as given, with no header added (fetch() adds Content-Type to string bodies). */
 function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {

@@ -1,16 +1,8 @@
 import { CacheCommand, EDGE_EVENTS } from '@cdn/shared';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, LEVEL, messages, RunningControlPlane, startControlPlane, tempDir } from './testing/start-control-plane';
+import { describe, expect, it } from 'vitest';
+import { controlPlaneStarter, eventually, LEVEL, messages, RunningControlPlane, tempDir } from './testing/start-control-plane';
 
-const running: RunningControlPlane[] = [];
-async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
-  const cp = await startControlPlane({ timings: { cacheResendMs: 100 }, ...options });
-  running.push(cp);
-  return cp;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((cp) => cp.close()));
-});
+const start = controlPlaneStarter((options) => ({ timings: { cacheResendMs: 100 }, ...options }));
 
 /** A fake edge on the control plane's bus: reports itself live, and answers the commands `answer` accepts. */
 function fakeEdge(cp: RunningControlPlane, edgeId: string, answer: (command: CacheCommand, copy: number) => boolean = () => true) {
@@ -91,7 +83,6 @@ describe('delivery of cache operations', () => {
     const pending = (await purge(first, { prefixes: ['/img/'] })).body.operation_id as string;
     await eventually(async () => (await operation(first, pending)).receipts.length === 1);
     await first.close();
-    running.splice(running.indexOf(first), 1);
 
     // The restarted control plane answers for it, and goes on delivering it to the edge that had not answered.
     const second = await start({ dir });

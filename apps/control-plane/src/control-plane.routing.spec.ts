@@ -1,19 +1,11 @@
 /** Publishing the routing table entry by entry, and putting right what the control plane did not write. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InProcessBus, nodeKey, type RoutingCorrection, type RoutingStore, type RoutingTable } from '@cdn/shared';
-import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane, tempDir } from './testing/start-control-plane';
+import { controlPlaneStarter, eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, tempDir } from './testing/start-control-plane';
 
-const running: RunningControlPlane[] = [];
-async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
-  const cp = await startControlPlane(options);
-  running.push(cp);
-  return cp;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((cp) => cp.close()));
-});
+const start = controlPlaneStarter();
 
 async function watchTable(bus: InProcessBus) {
   const source = bus.source();

@@ -1,16 +1,8 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, LEVEL, messages, NODE1, NODE2, RunningControlPlane, startControlPlane, tempDir } from './testing/start-control-plane';
+import { describe, expect, it } from 'vitest';
+import { controlPlaneStarter, eventually, LEVEL, messages, NODE1, NODE2, tempDir } from './testing/start-control-plane';
 
-const running: RunningControlPlane[] = [];
-async function start(options: Parameters<typeof startControlPlane>[0] = {}) {
-  const cp = await startControlPlane(options);
-  running.push(cp);
-  return cp;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((cp) => cp.close()));
-});
+const start = controlPlaneStarter();
 
 const readFile = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
@@ -42,7 +34,6 @@ describe('cdn_nodes.json', () => {
     await first.call('POST', '/heartbeat/node1', JSON.stringify({ current_load: 3 }));
     const listed = (await first.call('GET', '/nodes')).body;
     await first.close();
-    running.splice(running.indexOf(first), 1);
 
     const second = await start({ dir });
     expect((await second.call('GET', '/nodes')).body).toEqual(listed);
@@ -121,7 +112,6 @@ describe('cdn_nodes.json', () => {
     expect(fs.readFileSync(cp.file, 'utf8')).toBe('{"node1": {"url": ');
     expect(fs.readFileSync(`${dir}/${kept[0]}`, 'utf8')).toBe('{"node1": {"url": ');
     await cp.close();
-    running.splice(running.indexOf(cp), 1);
 
     // Acting means restarting with the file fixed, or with --reset-config.
     const reset = await start({ dir, config: { resetConfig: true } });

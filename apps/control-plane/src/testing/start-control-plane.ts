@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { CdnConfig, createLogger, InProcessBus, parseConfig, RoutingStore } from '@cdn/shared';
 import { Registry } from 'prom-client';
+import { afterEach } from 'vitest';
 import type { AlertDeliveryOverride } from '../alerts/alerts.constants';
 import type { Timings } from '../core/timings';
 import { ControlPlane, createControlPlane } from '../control-plane';
@@ -97,6 +98,7 @@ export async function startControlPlane(
   const server = http.createServer(cp.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
 
   return {
     cp,
@@ -119,15 +121,37 @@ export async function startControlPlane(
       }
       return { status: res.status, body: parsed, headers: res.headers };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await cp.close();
+    // Closing twice (a test that restarts, then the file's cleanup) closes once.
+    close() {
+      closing ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await cp.close();
+      })();
+      return closing;
     },
   };
 }
 
 /** The manual's registration example. */
+type StartOptions = NonNullable<Parameters<typeof startControlPlane>[0]>;
+
+/**
+ * The start function of a spec file: every control plane it starts is closed after each test. `defaults` fills in
+ * what the file's tests share (their options win).
+ */
+export function controlPlaneStarter(defaults: (options: StartOptions) => StartOptions = (options) => options): (options?: StartOptions) => Promise<RunningControlPlane> {
+  const running: RunningControlPlane[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((cp) => cp.close()));
+  });
+  return async (options = {}) => {
+    const cp = await startControlPlane(defaults(options));
+    running.push(cp);
+    return cp;
+  };
+}
+
 export const NODE1 = { id: 'node1', url: 'http://cdn1.example.com', location: 'Beijing', capacity: 100, heartbeat_interval: 10 };
 export const NODE2 = { id: 'node2', url: 'http://cdn2.example.com', location: 'Shanghai', capacity: 150 };
 

@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConfiguredNats } from '../../../../test/support/configured-nats';
 import { createNatsOperator } from '../../../../test/support/nats-operator';
+import { NO_NATS_CREDENTIALS } from '../../../../test/support/nats-credential-options';
 import { createTestPki, type TestPki } from '../../../../test/support/pki';
 import { eventually, freePort } from '../../../../test/support/ports';
 import { startNats, stopAll, tempDir } from '../../../../test/support/processes';
@@ -16,17 +17,7 @@ import { connectNats, type NatsProblemKind } from './nats-connection';
 import { createNatsRoutingSource } from './nats-routing-source';
 import { readNatsCredentials, type NatsCredentialOptions } from './nats-credentials';
 
-const NONE: NatsCredentialOptions = {
-  natsCreds: undefined,
-  natsUser: undefined,
-  natsPassword: undefined,
-  natsPasswordFile: undefined,
-  natsToken: undefined,
-  natsTokenFile: undefined,
-  natsTlsCa: undefined,
-  natsTlsCert: undefined,
-  natsTlsKey: undefined,
-};
+const NONE = NO_NATS_CREDENTIALS;
 
 const PASSWORD = 'correct-horse-battery-staple';
 const USERS = `authorization { users: [ { user: cdn-edge, password: "${PASSWORD}" } ] }`;

@@ -2,22 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNatsOperator } from '../../../../test/support/nats-operator';
+import { NO_NATS_CREDENTIALS } from '../../../../test/support/nats-credential-options';
 import { createTestPki, type TestPki } from '../../../../test/support/pki';
 import { tempDir } from '../../../../test/support/processes';
 import { ConfigError } from '../config/parse-config';
 import { readNatsCredentials, type NatsCredentialOptions } from './nats-credentials';
 
-const NONE: NatsCredentialOptions = {
-  natsCreds: undefined,
-  natsUser: undefined,
-  natsPassword: undefined,
-  natsPasswordFile: undefined,
-  natsToken: undefined,
-  natsTokenFile: undefined,
-  natsTlsCa: undefined,
-  natsTlsCert: undefined,
-  natsTlsKey: undefined,
-};
+const NONE = NO_NATS_CREDENTIALS;
 
 let dir: string;
 let pki: TestPki;
