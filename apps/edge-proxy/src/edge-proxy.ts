@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -22,7 +22,7 @@ import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
-import { formatAccessLine, methodLabel } from './observability/access-log';
+import { formatAccessLine } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
@@ -89,6 +89,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const edgeCacheEnabled = config.cacheEnabled;
+  const requestLog = requestLogOf(logger);
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
@@ -248,9 +249,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
-    metrics.requests.inc({ method: methodLabel(exchange.method), status: statusCode, cache: exchange.cache });
-    metrics.duration.observe({ cache: exchange.cache }, elapsedMs / 1000);
-    logger.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000);
+    requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
   }
 
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
@@ -258,7 +258,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const target = normalizeCdnTarget(url);
     const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now());
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
-    res.once('close', onExchangeClosed);
+    // 'close' comes once per response: on(), not once(), spares a wrapper per request.
+    res.on('close', onExchangeClosed);
     if (target === undefined) return sendError(res, 'invalid_path');
     if (target !== url) {
       metrics.pathsNormalized.inc();

@@ -8,6 +8,8 @@ export { isLoopback, openAdminApiWarning } from './config/admin-exposure';
 export type { ProgramName } from './config/programs';
 export { createLogger, silentLogger } from './logging/logger';
 export { createProgramLogger } from './logging/program-logger';
+export { requestLogOf } from './logging/request-log';
+export type { RequestLog } from './logging/request-log';
 export { checkWritableDirectory, listen, StartupError } from './process/startup-error';
 export { StartupGate } from './process/startup-gate';
 export { createHardenedServer, hardenServer, serverOptions } from './listener/harden-server';

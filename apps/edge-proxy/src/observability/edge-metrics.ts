@@ -1,10 +1,12 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { TableOrigin, tableAgeSeconds } from '../routing/table-origin';
+import { BoundCounter, BoundHistogram } from './bound-metrics';
+import { RequestMetrics } from './request-metrics';
 
 /** The edge's metrics; every name starts with cdn_edge_ because the all-in-one shares one registry. */
 export interface EdgeMetrics {
-  requests: Counter<'method' | 'status' | 'cache'>;
-  duration: Histogram<'cache'>;
+  /** cdn_edge_requests_total and cdn_edge_request_duration_seconds, once per /cdn request. */
+  requests: RequestMetrics;
   upstreamErrors: Counter<'node' | 'code'>;
   routingRevision: Gauge;
   tablesApplied: Counter;
@@ -48,14 +50,16 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
   registerTableGauges(registers, table);
   const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter<L>({ name: `cdn_edge_${name}`, help, labelNames, registers });
   return {
-    requests: counter('requests_total', 'Requests to /cdn/ by method, status and X-Cache', ['method', 'status', 'cache']),
-    duration: new Histogram({
-      name: 'cdn_edge_request_duration_seconds',
-      help: 'Time from request to the end of the answer, by X-Cache',
-      labelNames: ['cache'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    }),
+    requests: new RequestMetrics(
+      new BoundCounter({ name: 'cdn_edge_requests_total', help: 'Requests to /cdn/ by method, status and X-Cache', labelNames: ['method', 'status', 'cache'], registers }),
+      new BoundHistogram({
+        name: 'cdn_edge_request_duration_seconds',
+        help: 'Time from request to the end of the answer, by X-Cache',
+        labelNames: ['cache'],
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+        registers,
+      }),
+    ),
     upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers }),
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),

@@ -2,7 +2,7 @@
  * Every option of the three programs, in one table assembled from the groups in specs/: the flags a
  * program accepts, its --help and the README's settings table all come from here.
  */
-import type { LbStrategyName, LogFormat, LogLevel } from './choices';
+import type { LbStrategyName, LogFormat, LogLevel, LogStdout } from './choices';
 import type { OptionSpec } from './option-spec';
 import { CONTROL_PLANE_OPTIONS } from './specs/control-plane-options';
 import { EDGE_OPTIONS } from './specs/edge-options';
@@ -10,8 +10,8 @@ import { NATS_OPTIONS } from './specs/nats-options';
 import { SECURITY_OPTIONS } from './specs/security-options';
 import { SERVER_OPTIONS } from './specs/server-options';
 
-export { LB_STRATEGY_NAMES, LOG_FORMATS, LOG_LEVELS } from './choices';
-export type { LbStrategyName, LogFormat, LogLevel } from './choices';
+export { LB_STRATEGY_NAMES, LOG_FORMATS, LOG_LEVELS, LOG_STDOUT_CHOICES } from './choices';
+export type { LbStrategyName, LogFormat, LogLevel, LogStdout } from './choices';
 export type { OptionSpec, SplitProgram } from './option-spec';
 
 /** Every setting any of the three programs accepts. */
@@ -25,6 +25,7 @@ export interface CdnConfig {
   logLevel: LogLevel;
   logFile: string;
   logFormat: LogFormat;
+  logStdout: LogStdout;
   resetConfig: boolean;
   nodesFile: string;
   natsUrl: string | undefined;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import pino, { DestinationStream, Logger } from 'pino';
 import { NO_LOG_FILE } from '../config/option-parsers';
-import type { LogFormat, LogLevel } from '../config/options';
-import { lineDestination } from './line-destination';
+import type { LogFormat, LogLevel, LogStdout } from '../config/options';
+import { lineDestination, type LineTarget } from './line-destination';
 
 export type { Logger } from 'pino';
 
@@ -12,19 +12,27 @@ export interface LoggerOptions {
   name: string;
   level?: LogLevel;
   format?: LogFormat;
-  /** Log file appended to besides stdout; none when undefined or `-`. */
+  /** Log file, which gets every line; none when undefined or `-` (stdout then gets every line). */
   file?: string;
+  /** What stdout gets when there is a log file (default events: every line but the per-request ones). */
+  stdout?: LogStdout;
   /** Write here instead (tests); records are the raw pino JSON lines. */
   destination?: DestinationStream;
 }
 
-/** A pino logger that writes to stdout and the log file, buffered and asynchronously (lineDestination). */
+/** A pino logger that writes to the log file and stdout, buffered and asynchronously (lineDestination). */
 export function createLogger(options: LoggerOptions): Logger {
   const level = PINO_LEVELS[options.level ?? 'INFO'];
   if (options.destination) return pino({ name: options.name, level, base: undefined }, options.destination);
-  const targets: (number | string)[] = [1];
-  if (options.file && options.file !== NO_LOG_FILE) targets.push(path.resolve(options.file));
-  return pino({ name: options.name, level, base: undefined }, lineDestination({ targets, format: options.format ?? 'text' }));
+  return pino({ name: options.name, level, base: undefined }, lineDestination({ targets: logTargets(options), format: options.format ?? 'text' }));
+}
+
+/** The log file takes every line; stdout takes what --log-stdout says, or every line when it is the only target. */
+function logTargets(options: LoggerOptions): LineTarget[] {
+  if (!options.file || options.file === NO_LOG_FILE) return [{ dest: 1, requests: true }];
+  const file = { dest: path.resolve(options.file), requests: true };
+  const stdout = options.stdout ?? 'events';
+  return stdout === 'none' ? [file] : [file, { dest: 1, requests: stdout === 'all' }];
 }
 
 /** A logger that drops everything, for code paths that need one but have nothing to say (unit tests). */

@@ -8,7 +8,7 @@ import { createLogger } from './logger';
  * A program's logger, as its --log-* flags say. The log file is opened once here, so that a file that
  * cannot be written stops the start with a line naming --log-file rather than failing on its first write.
  */
-export function createProgramLogger(name: string, config: Pick<CdnConfig, 'logLevel' | 'logFormat' | 'logFile'>): Logger {
+export function createProgramLogger(name: string, config: Pick<CdnConfig, 'logLevel' | 'logFormat' | 'logFile' | 'logStdout'>): Logger {
   if (config.logFile !== NO_LOG_FILE) checkAppendable(config.logFile, '--log-file', 'the log file', ', or --log-file - to log to stdout only');
-  return createLogger({ name, level: config.logLevel, format: config.logFormat, file: config.logFile });
+  return createLogger({ name, level: config.logLevel, format: config.logFormat, file: config.logFile, stdout: config.logStdout });
 }
