@@ -22,7 +22,7 @@ import { runExtras } from './extras.mjs';
 import { parseFlags, usage, UsageError } from './flags.mjs';
 import { closeConnections } from './http.mjs';
 import { ensurePrograms } from './install.mjs';
-import { stopAll } from './processes.mjs';
+import { stopAll, stopLater } from './processes.mjs';
 import { formatTables, saveResults, summarize } from './report.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 import { runStorm } from './storm.mjs';
@@ -90,6 +90,7 @@ async function main() {
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-bench-'));
   console.log(`bench: run directory ${runDir}`);
   const origin = await startOrigin({ dir: runDir, cpu: loadCpu });
+  const stopTargets = stopLater();
   for (const { name, start } of chosen) {
     const target = await start({ dir: runDir, cpu, loadCpu, origin, root: ROOT }).catch((err) => {
       throw new Error(`${name}: did not start: ${err.message}`);
@@ -123,6 +124,9 @@ async function main() {
   const storms = [];
   for (const target of started) storms.push({ target: target.name, label: target.label, ...(await runStorm(target, origin, options['storm-clients'])) });
 
+  // The extras start servers of their own: the comparison's would only take CPU from them and probe the origin.
+  for (const target of started) target.stop?.();
+  await stopTargets();
   const extras = await runExtras(options.extras, { dir: runDir, cpu, loadCpu, origin, root: ROOT, options });
 
   const summary = summarize(SCENARIOS, started, runs);
