@@ -1,6 +1,6 @@
 /**
- * The programs the bench needs from Debian, installed when missing (`apt-get install -y`). wrk, nginx and
- * nats-server are required; Varnish is optional: when it cannot be had, its columns are left out with a note.
+ * The programs the bench needs from Debian, installed when missing (`apt-get install -y`). wrk, nginx,
+ * nats-server and curl are required; Varnish is optional: when it cannot be had, its columns are left out with a note.
  * Everything here is asynchronous on purpose: after a synchronous child process (execFileSync), Node no longer
  * delivers SIGINT to the runner's handler, and an interrupted run would leave its servers behind.
  */
@@ -41,6 +41,7 @@ export async function ensurePrograms({ withVarnish }) {
     ['nginx', 'nginx'],
     ['taskset', 'util-linux'],
     ['nats-server', 'nats-server'],
+    ['curl', 'curl'],
   ].filter(([program]) => !has(program));
   if (required.length > 0) {
     const packages = required.map(([, pkg]) => pkg);

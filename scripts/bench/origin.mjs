@@ -3,6 +3,9 @@
  * The bench's origin (a program: `node origin.mjs <port>`). GET /1k, /100k, /1m: that many bytes, cacheable for an
  * hour; /nostore/1k: 1 KiB marked no-store; /storm/<anything>: 1 KiB, cacheable, after STORM_DELAY_MS so that a
  * miss storm's requests overlap; POST /post: reads the body, answers a short no-store text; /health for probes.
+ * /fill/<anything>: 1 MiB, cacheable (distinct URLs to fill a cache); /1g: 1 GiB, cacheable, generated as it is
+ * sent (too large for any edge's cache, and never held in the origin's memory either).
+ * /node/<id>/<path> is <path>: one origin can stand for thousands of registered nodes, each with its own base path.
  * GET /__count?path=<p> tells how many requests it saw for path <p> (the runner's way to see what reached it).
  */
 import http from 'node:http';
@@ -15,6 +18,9 @@ const bodies = new Map([
   ['/1m', Buffer.alloc(1024 * 1024, 'c')],
 ]);
 const oneK = bodies.get('/1k');
+const oneM = bodies.get('/1m');
+const STREAM_CHUNK = Buffer.alloc(64 * 1024, 'g');
+const STREAM_BYTES = 2 ** 30;
 const seen = new Map();
 
 function send(res, status, headers, body) {
@@ -22,8 +28,24 @@ function send(res, status, headers, body) {
   res.end(body);
 }
 
+/** Writes `total` bytes of STREAM_CHUNK, waiting for the socket to drain, so the origin's memory stays flat. */
+function stream(res, total) {
+  res.writeHead(200, { ...cacheable, 'content-length': total });
+  let left = total;
+  const more = () => {
+    while (left > 0) {
+      const chunk = left >= STREAM_CHUNK.length ? STREAM_CHUNK : STREAM_CHUNK.subarray(0, left);
+      left -= chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  more();
+}
+
 const server = http.createServer((req, res) => {
-  const [path, query = ''] = (req.url ?? '/').split('?');
+  const [rawPath, query = ''] = (req.url ?? '/').split('?');
+  const path = rawPath.replace(/^\/node\/[^/]+/, '');
   if (path === '/__count') {
     const asked = new URLSearchParams(query).get('path') ?? '';
     return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, Buffer.from(JSON.stringify({ path: asked, count: seen.get(asked) ?? 0 })));
@@ -38,6 +60,8 @@ const server = http.createServer((req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { allow: 'GET, HEAD' }, Buffer.from('method not allowed\n'));
   if (path === '/health') return send(res, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, Buffer.from('{"status":"ok"}\n'));
   if (path === '/nostore/1k') return send(res, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }, oneK);
+  if (path === '/1g') return stream(res, STREAM_BYTES);
+  if (path.startsWith('/fill/')) return send(res, 200, cacheable, oneM);
   if (path.startsWith('/storm/')) return void setTimeout(() => send(res, 200, cacheable, oneK), STORM_DELAY_MS);
   const body = bodies.get(path);
   if (body) return send(res, 200, cacheable, body);

@@ -51,6 +51,12 @@ export async function stop(proc) {
 
 export const stopAll = () => Promise.all([...running].map(stop));
 
+/** Returns a function that stops the processes started since this call (a measurement's own, not the run's). */
+export function stopLater() {
+  const before = new Set(running);
+  return () => Promise.all([...running].filter((proc) => !before.has(proc)).map(stop));
+}
+
 // Last resort when the runner exits without stopAll (an uncaught error): nothing may outlive the run.
 process.on('exit', () => {
   for (const proc of running) signalGroup(proc, 'SIGKILL');

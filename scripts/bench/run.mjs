@@ -4,22 +4,25 @@
  * front of one origin, in one run. Each server is pinned to CPU 0 and wrk (with the origin, nats-server and the
  * control plane) to CPU 1; every scenario runs for every target in interleaved rounds (round r: scenario s:
  * each target in turn), so that the machine's drift touches all targets alike: only the ratios within a run
- * mean much. Then a miss storm per target. Prints a table per scenario and writes bench/results/bench-*.json.
+ * mean much. Then a miss storm per target, then the extra measurements (extras.mjs: routing cost by node count,
+ * memory, propagation to 20 edges). Prints a table per scenario and writes bench/results/bench-*.json.
  * A script, never a timed test. See scenarios.mjs for what is left out for now.
  *
  *   npm run bench                    # 3 rounds of 5 s runs
  *   npm run bench -- --quick         # 1 round of 2 s runs
- *   npm run bench -- --rounds 5 --duration 10 --only all-in-one,split-edge
+ *   npm run bench -- --rounds 5 --duration 10 --only all-in-one,split-edge --no-extras
+ *   npm run bench -- --extras-only --extras memory,propagation
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkAndWarm } from './check.mjs';
+import { runExtras } from './extras.mjs';
 import { parseFlags, usage, UsageError } from './flags.mjs';
 import { closeConnections } from './http.mjs';
 import { ensurePrograms } from './install.mjs';
-import { stopAll } from './processes.mjs';
+import { stopAll, stopLater } from './processes.mjs';
 import { formatTables, saveResults, summarize } from './report.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 import { runStorm } from './storm.mjs';
@@ -73,7 +76,7 @@ async function countAll(origin, paths) {
 async function main() {
   const options = parseFlags(process.argv.slice(2));
   if (options.help) return console.log(usage());
-  const wanted = chooseTargets(options.only);
+  const wanted = options['extras-only'] ? [] : chooseTargets(options.only);
   const missing = BUILT.filter((file) => !fs.existsSync(path.join(ROOT, file)));
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
   const { varnish, notes } = await ensurePrograms({ withVarnish: wanted.some((t) => t.name === 'varnish') });
@@ -87,6 +90,7 @@ async function main() {
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdn-bench-'));
   console.log(`bench: run directory ${runDir}`);
   const origin = await startOrigin({ dir: runDir, cpu: loadCpu });
+  const stopTargets = stopLater();
   for (const { name, start } of chosen) {
     const target = await start({ dir: runDir, cpu, loadCpu, origin, root: ROOT }).catch((err) => {
       throw new Error(`${name}: did not start: ${err.message}`);
@@ -120,10 +124,16 @@ async function main() {
   const storms = [];
   for (const target of started) storms.push({ target: target.name, label: target.label, ...(await runStorm(target, origin, options['storm-clients'])) });
 
+  // The extras start servers of their own: the comparison's would only take CPU from them and probe the origin.
+  for (const target of started) target.stop?.();
+  await stopTargets();
+  const extras = await runExtras(options.extras, { dir: runDir, cpu, loadCpu, origin, root: ROOT, options });
+
   const summary = summarize(SCENARIOS, started, runs);
-  console.log(formatTables(summary, storms, options));
+  if (started.length > 0) console.log(formatTables(summary, storms, options));
+  if (extras.text) console.log(extras.text);
   for (const note of notes) console.log(`note: ${note}`);
-  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, originHitsDuring, summary, storms, runs });
+  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, originHitsDuring, summary, storms, runs, extras: extras.results });
   console.log(`\nbench: results in ${path.relative(ROOT, file)}`);
 }
 
