@@ -5,6 +5,8 @@ import { formatJsonLine, formatTextLine, type LogRecord } from './log-line';
 /** A pino destination with what the programs' shutdown needs: flush what is waiting, then call back. */
 export interface LineDestination extends DestinationStream {
   flush(callback: (err?: Error) => void): void;
+  /** Writes whole lines already formatted: a --workers primary writes its workers' lines, so each target has one writer. */
+  writeLines(lines: string): void;
 }
 
 /**
@@ -44,6 +46,9 @@ export function lineDestination(options: { targets: readonly (number | string)[]
     write(record: string) {
       const line = format(JSON.parse(record) as LogRecord);
       for (const sink of sinks) if (!broken.has(sink)) sink.write(line);
+    },
+    writeLines(lines) {
+      for (const sink of sinks) if (!broken.has(sink)) sink.write(lines);
     },
     flush(callback) {
       const live = working();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pino, { DestinationStream, Logger } from 'pino';
 import { NO_LOG_FILE } from '../config/option-parsers';
 import type { LogFormat, LogLevel } from '../config/options';
-import { lineDestination } from './line-destination';
+import { lineDestination, type LineDestination } from './line-destination';
 
 export type { Logger } from 'pino';
 
@@ -21,10 +21,14 @@ export interface LoggerOptions {
 /** A pino logger that writes to stdout and the log file, buffered and asynchronously (lineDestination). */
 export function createLogger(options: LoggerOptions): Logger {
   const level = PINO_LEVELS[options.level ?? 'INFO'];
-  if (options.destination) return pino({ name: options.name, level, base: undefined }, options.destination);
+  return pino({ name: options.name, level, base: undefined }, options.destination ?? logDestination(options));
+}
+
+/** stdout, and the log file unless there is none. */
+export function logDestination(options: Pick<LoggerOptions, 'file' | 'format'>): LineDestination {
   const targets: (number | string)[] = [1];
   if (options.file && options.file !== NO_LOG_FILE) targets.push(path.resolve(options.file));
-  return pino({ name: options.name, level, base: undefined }, lineDestination({ targets, format: options.format ?? 'text' }));
+  return lineDestination({ targets, format: options.format ?? 'text' });
 }
 
 /** A logger that drops everything, for code paths that need one but have nothing to say (unit tests). */
