@@ -30,6 +30,7 @@ import { startOrigin } from './targets/origin.mjs';
 import { startSplitEdge } from './targets/split-edge.mjs';
 import { startVarnish } from './targets/varnish.mjs';
 import { runWrk } from './wrk.mjs';
+import { formatWorkersScaling, measureWorkersScaling } from './workers-scaling.mjs';
 import { machine } from './machine.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -120,10 +121,13 @@ async function main() {
   const storms = [];
   for (const target of started) storms.push({ target: target.name, label: target.label, ...(await runStorm(target, origin, options['storm-clients'])) });
 
+  const workersScaling = await measureWorkersScaling({ dir: runDir, origin, root: ROOT, rounds: options.rounds, duration: options.duration });
+
   const summary = summarize(SCENARIOS, started, runs);
   console.log(formatTables(summary, storms, options));
+  console.log(formatWorkersScaling(workersScaling));
   for (const note of notes) console.log(`note: ${note}`);
-  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, originHitsDuring, summary, storms, runs });
+  const file = saveResults(RESULTS, { date: new Date().toISOString(), machine: machine(), options, pinning: { servers: cpu, load: loadCpu }, notes, originHitsDuring, summary, storms, workersScaling, runs });
   console.log(`\nbench: results in ${path.relative(ROOT, file)}`);
 }
 

@@ -4,7 +4,7 @@
  *
  * Left out for now (issue 11 asks for them too): per-request routing cost with 10, 1,000 and 10,000 nodes
  * registered; RSS while streaming a 1 GiB object and with the memory cache full; time from a registration to
- * 20 edges having applied it; --workers scaling from 1 to 2 cores.
+ * 20 edges having applied it. (--workers scaling is measured apart, in workers-scaling.mjs.)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

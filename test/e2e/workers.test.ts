@@ -50,6 +50,28 @@ async function versionedOrigin(): Promise<Origin & { state: { version: number } 
   return Object.assign(origin, { state });
 }
 
+/**
+ * Fills every worker's cache with /cdn/<path> (the aggregate counts the entry once per worker), changes the
+ * origin's answer, purges, waits for the operation to complete, and checks that no worker answers from the old entry.
+ */
+async function purgeFromEveryWorker(options: { edge: string; admin: string; path: string; origin: Origin & { state: { version: number } } }) {
+  const { edge, admin, path: name, origin } = options;
+  const entries = async () => sample((await get(`${edge}/metrics`)).text, 'cdn_edge_cache_entries');
+  const base = await entries();
+  await eventually(async () => {
+    await getOnNewConnection(`${edge}/cdn/${name}`);
+    return (await entries()) === base + 2;
+  }, 10_000);
+  origin.state.version += 1;
+  const { body } = await post(`${admin}/cache/purge`, { urls: [`/cdn/${name}`] });
+  const operation = await eventually(async () => {
+    const answer = (await get(`${admin}/operations/${body.operation_id}`)).body;
+    return answer.complete ? answer : undefined;
+  }, 10_000);
+  for (let i = 0; i < 10; i++) expect((await getOnNewConnection(`${edge}/cdn/${name}`)).body).toBe(`v${origin.state.version} /${name}`);
+  return operation;
+}
+
 const ACCESS_LINE = /^\S+ INFO {4}edge-proxy: GET (\/cdn\/\S+) 200 (MISS|HIT) versioned response_time [\d.]+$/;
 
 describe('the all-in-one server with --workers 2', () => {
@@ -104,22 +126,9 @@ describe('the all-in-one server with --workers 2', () => {
   });
 
   it('purges every worker\'s cache: no worker serves the purged answer', async () => {
-    // Both workers hold the entry: the aggregate counts it twice.
-    const entries = async () => sample((await get(`${app.url}/metrics`)).text, 'cdn_edge_cache_entries');
-    const base = await entries();
-    await eventually(async () => {
-      await getOnNewConnection(`${app.url}/cdn/purged`);
-      return (await entries()) === base + 2;
-    }, 10_000);
-    origin.state.version = 2;
-    const { body } = await post(`${app.url}/cache/purge`, { urls: ['/cdn/purged'] });
-    const operation = await eventually(async () => {
-      const answer = (await get(`${app.url}/operations/${body.operation_id}`)).body;
-      return answer.complete ? answer : undefined;
-    }, 10_000);
+    const operation = await purgeFromEveryWorker({ edge: app.url, admin: app.url, path: 'purged', origin });
     expect(operation.receipts.map((r: { edge: string }) => r.edge).sort()).toEqual(operation.expected_edges.sort());
     expect(operation.expected_edges).toHaveLength(2);
-    for (let i = 0; i < 10; i++) expect((await getOnNewConnection(`${app.url}/cdn/purged`)).body).toBe('v2 /purged');
   });
 
   it('restarts a worker that is killed, and says so', async () => {
@@ -173,20 +182,8 @@ describe('the split edge with --workers 2', () => {
   });
 
   it('purges every worker\'s cache, and the operation waits for both', async () => {
-    const entries = async () => sample((await get(`${edge.url}/metrics`)).text, 'cdn_edge_cache_entries');
-    const base = await entries();
-    await eventually(async () => {
-      await getOnNewConnection(`${edge.url}/cdn/split-purged`);
-      return (await entries()) === base + 2;
-    }, 10_000);
-    origin.state.version = 2;
-    const { body } = await post(`${controlPlane.url}/cache/purge`, { urls: ['/cdn/split-purged'] });
-    const operation = await eventually(async () => {
-      const answer = (await get(`${controlPlane.url}/operations/${body.operation_id}`)).body;
-      return answer.complete ? answer : undefined;
-    }, 10_000);
+    const operation = await purgeFromEveryWorker({ edge: edge.url, admin: controlPlane.url, path: 'split-purged', origin });
     expect(operation.expected_edges.sort()).toEqual(['edge-a-w1', 'edge-a-w2']);
-    for (let i = 0; i < 10; i++) expect((await getOnNewConnection(`${edge.url}/cdn/split-purged`)).body).toBe('v2 /split-purged');
   });
 
   it('stops every worker on SIGTERM with exit status 0', async () => {

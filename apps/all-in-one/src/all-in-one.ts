@@ -2,9 +2,9 @@ import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CdnConfig, createHardenedServer, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, StartupGate } from '@cdn/shared';
-import { createControlPlane } from '@cdn/control-plane';
 import { createEdgeProxy } from '@cdn/edge-proxy';
 import { clientPortHandler, warnOfOpenAdminApi } from './client-port';
+import { startEmbeddedControlPlane } from './embedded-control-plane';
 
 export interface AllInOneServer {
   server: http.Server;
@@ -64,16 +64,7 @@ async function startParts(config: CdnConfig, logger: Logger, registry: Registry)
   collectDefaultMetrics({ register: registry });
   const bus = new InProcessBus();
 
-  const controlPlane = await createControlPlane({
-    config,
-    logger: logger.child({ name: 'control-plane' }),
-    store: bus.store,
-    source: bus.source(),
-    transport: { kind: 'in-process', bus },
-    cacheCommands: bus.cacheCommands,
-    nodeLoads: bus.nodeLoads,
-    registry,
-  });
+  const controlPlane = await startEmbeddedControlPlane(config, logger, bus, registry);
   const edgeSource = bus.source();
   const edge = createEdgeProxy({
     // The control plane owns the cache switch (--disable-cache, toggle_cache); the edge follows its table.

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { CdnConfig, exitOnSignals, exitOnStartupFailure, ProgramInfo, startClusterPrimary } from '@cdn/shared';
+import { CdnConfig, ClusterPrimary, exitOnSignals, exitOnStartupFailure, ProgramInfo, startClusterPrimary } from '@cdn/shared';
 
 /**
  * The standalone edge's --workers primary. It serves nothing: its workers share the ports and each follows the
@@ -8,17 +8,19 @@ import { CdnConfig, exitOnSignals, exitOnStartupFailure, ProgramInfo, startClust
  * and answers their /metrics with the aggregate of all.
  */
 export async function runEdgePrimary(info: ProgramInfo, config: CdnConfig): Promise<void> {
-  const { logger, pool } = startClusterPrimary('edge-proxy', config);
   const edgeId = config.edgeId ?? `${os.hostname()}-${process.pid}`;
-  exitOnSignals(logger, async (signal) => {
-    logger.info(`Received ${signal}, shutting down edge ${edgeId} and its ${config.workers} workers`);
-    await pool.stop();
-    logger.info(`Edge ${edgeId} stopped`);
-  });
+  let primary: ClusterPrimary | undefined;
   try {
+    const { logger, pool } = (primary = startClusterPrimary('edge-proxy', config));
+    exitOnSignals(logger, async (signal) => {
+      logger.info(`Received ${signal}, shutting down edge ${edgeId} and its ${config.workers} workers`);
+      await pool.stop();
+      logger.info(`Edge ${edgeId} stopped`);
+    });
     await pool.ready;
     logger.info(`Edge ${edgeId} serves with ${config.workers} workers, edges ${edgeId}-w1 to ${edgeId}-w${config.workers}`);
   } catch (err) {
-    await exitOnStartupFailure(info.name, err, logger);
+    await primary?.pool.stop();
+    await exitOnStartupFailure(info.name, err, primary?.logger);
   }
 }

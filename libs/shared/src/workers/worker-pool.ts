@@ -53,6 +53,8 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const forkedAt = Date.now();
     let isReady = false;
     slots.set(slot, worker);
+    // A send to a worker that has just died fails here, not in the primary; its exit restarts it.
+    worker.on('error', (err) => logger.debug({ err }, `Worker ${slot} could not be sent a message`));
     worker.on('message', (message: unknown) => {
       if (!isCdnMessage(message)) return;
       if (message.type === 'cdn:ready' && !isReady) {
