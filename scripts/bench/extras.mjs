@@ -6,11 +6,13 @@ import { formatMemory, measureMemory } from './memory.mjs';
 import { stopLater } from './processes.mjs';
 import { formatPropagation, measurePropagation } from './propagation.mjs';
 import { formatRoutingCost, measureRoutingCost } from './routing-cost.mjs';
+import { formatWorkersScaling, measureWorkersScaling } from './workers-scaling.mjs';
 
 const EXTRAS = {
   routing: { measure: measureRoutingCost, format: formatRoutingCost },
   memory: { measure: measureMemory, format: formatMemory },
   propagation: { measure: measurePropagation, format: formatPropagation },
+  workers: { measure: measureWorkersScaling, format: formatWorkersScaling },
 };
 
 /** {results: {<name>: result}, text} for the extras `names` (flags.mjs's EXTRA_NAMES, in that order). */

@@ -1,5 +1,5 @@
 /** The measurements beyond the comparison (extras.mjs), in the order they run. */
-export const EXTRA_NAMES = ['routing', 'memory', 'propagation'];
+export const EXTRA_NAMES = ['routing', 'memory', 'propagation', 'workers'];
 
 /** Every flag `npm run bench` takes (one table: the parser and --help both read it). */
 export const FLAGS = [

@@ -2,8 +2,8 @@
  * The measured scenarios, one wrk run each per target and round. `path` is the origin's path (our servers are
  * asked for /cdn<path>); `hit` scenarios are warmed and checked to be served from the cache before measuring.
  *
- * Measured apart, in extras.mjs: the routing cost with 10, 1,000 and 10,000 nodes, memory, and propagation to 20
- * edges. Left out for now (issue 11 asks for it too): --workers scaling from 1 to 2 cores.
+ * Measured apart, in extras.mjs: the routing cost with 10, 1,000 and 10,000 nodes, memory, propagation to 20
+ * edges, and --workers scaling from 1 to 2 cores.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

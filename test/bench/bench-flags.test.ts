@@ -29,7 +29,7 @@ describe('npm run bench flags', () => {
     [['--only', 'nginx,squid'], '--only: unknown target squid; one of nginx, varnish, node-map, all-in-one, split-edge'],
     [['--fast'], 'unknown option --fast; --help lists them'],
     [['--extras'], '--extras needs a value'],
-    [['--extras', 'routing,latency'], '--extras: unknown measurement latency; one of routing, memory, propagation'],
+    [['--extras', 'routing,latency'], '--extras: unknown measurement latency; one of routing, memory, propagation, workers'],
     [['--extras-only', '--no-extras'], '--extras-only with --no-extras leaves nothing to run'],
   ])('refuses %j with exit 2', (args, message) => {
     const result = bench(...args);
@@ -38,7 +38,7 @@ describe('npm run bench flags', () => {
   });
 
   it('runs every extra measurement by default, in their order, and only those --extras names', async () => {
-    expect((await parse()).extras).toEqual(['routing', 'memory', 'propagation']);
+    expect((await parse()).extras).toEqual(['routing', 'memory', 'propagation', 'workers']);
     expect((await parse('--extras', 'propagation, routing')).extras).toEqual(['routing', 'propagation']);
     expect((await parse('--no-extras')).extras).toEqual([]);
     expect(await parse('--extras-only', '--extras', 'memory')).toMatchObject({ extras: ['memory'], 'extras-only': true });

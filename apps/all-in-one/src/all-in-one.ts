@@ -1,9 +1,10 @@
 import http from 'node:http';
 import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, createHardenedServer, errorBody, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, openAdminApiWarning, StartupGate } from '@cdn/shared';
-import { createControlPlane } from '@cdn/control-plane';
+import { CdnConfig, createHardenedServer, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, StartupGate } from '@cdn/shared';
 import { createEdgeProxy } from '@cdn/edge-proxy';
+import { clientPortHandler, warnOfOpenAdminApi } from './client-port';
+import { startEmbeddedControlPlane } from './embedded-control-plane';
 
 export interface AllInOneServer {
   server: http.Server;
@@ -13,10 +14,6 @@ export interface AllInOneServer {
   close(): Promise<void>;
 }
 
-/** Client traffic goes to the edge; everything else is the admin API. */
-export function isEdgePath(url: string | undefined): boolean {
-  return url !== undefined && (url.startsWith('/cdn/') || url === '/cdn' || url.startsWith('/cdn?'));
-}
 
 /**
  * Starts the control plane and the edge behind one listener. The port is taken first, so that a port in
@@ -35,18 +32,14 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
   try {
     if (adminServer) await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
     const parts = await startParts(config, logger, registry);
-    if (adminServer) {
-      // Clients reach /cdn and the probes; the admin API answers only on the admin listener.
-      gate.open((req, res) => (isEdgePath(req.url) || isProbePath(req.url) ? parts.edge.handle(req, res) : sendAdminElsewhere(req, res)));
-      adminGate.open(parts.controlPlane.handler);
-      logger.info(`CDN server listening on http://${config.host}:${config.port} (/cdn), admin API on http://${config.adminHost}:${config.adminPort}`);
-    } else {
-      gate.open((req, res) => (isEdgePath(req.url) ? parts.edge.handle(req, res) : parts.controlPlane.handler(req, res)));
-      logger.info(`CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`);
-    }
-    const adminAddress = adminServer ? { host: config.adminHost, port: config.adminPort! } : { host: config.host, port: config.port };
-    const warning = openAdminApiWarning(config, adminAddress, adminServer ? '--admin-host 127.0.0.1' : '--admin-port <port> (it listens on 127.0.0.1 by default)');
-    if (warning) logger.warn(warning);
+    gate.open(clientPortHandler(config, parts.edge, parts.controlPlane.handler));
+    adminGate.open(parts.controlPlane.handler);
+    logger.info(
+      adminServer
+        ? `CDN server listening on http://${config.host}:${config.port} (/cdn), admin API on http://${config.adminHost}:${config.adminPort}`
+        : `CDN server listening on http://${config.host}:${config.port} (control plane and edge in one process)`,
+    );
+    warnOfOpenAdminApi(config, logger);
     return {
       server,
       adminServer,
@@ -67,32 +60,11 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
   }
 }
 
-function isProbePath(url: string | undefined): boolean {
-  const path = url?.split('?')[0];
-  return path === '/healthz' || path === '/readyz';
-}
-
-const ADMIN_ELSEWHERE = JSON.stringify(errorBody('not_found', 'The admin API is served on the admin listener (--admin-host, --admin-port), not on the client port.'));
-
-function sendAdminElsewhere(_req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ADMIN_ELSEWHERE) });
-  res.end(ADMIN_ELSEWHERE);
-}
-
 async function startParts(config: CdnConfig, logger: Logger, registry: Registry) {
   collectDefaultMetrics({ register: registry });
   const bus = new InProcessBus();
 
-  const controlPlane = await createControlPlane({
-    config,
-    logger: logger.child({ name: 'control-plane' }),
-    store: bus.store,
-    source: bus.source(),
-    transport: { kind: 'in-process', bus },
-    cacheCommands: bus.cacheCommands,
-    nodeLoads: bus.nodeLoads,
-    registry,
-  });
+  const controlPlane = await startEmbeddedControlPlane(config, logger, bus, registry);
   const edgeSource = bus.source();
   const edge = createEdgeProxy({
     // The control plane owns the cache switch (--disable-cache, toggle_cache); the edge follows its table.

@@ -1,2 +1,3 @@
-export { startAllInOne, isEdgePath } from './all-in-one';
+export { startAllInOne } from './all-in-one';
+export { isEdgePath } from './client-port';
 export type { AllInOneServer } from './all-in-one';

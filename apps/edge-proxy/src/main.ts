@@ -3,13 +3,15 @@
  * table the control plane publishes on NATS and reports back over it. Its only state is optional: with
  * --state-dir it keeps the last applied table and starts from it while NATS cannot be reached.
  */
+import cluster from 'node:cluster';
 import os from 'node:os';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
 import {
   BusConnection,
   CacheCommand,
   CdnConfig,
   checkOptionsOrExit,
+  closeGracefully,
   connectNats,
   countNatsProblems,
   createHardenedServer,
@@ -17,7 +19,6 @@ import {
   createNatsEdgeEventPublisher,
   createNatsNodeLoadBus,
   createNatsRoutingSource,
-  createProgramLogger,
   exitOnSignals,
   exitOnStartupFailure,
   listen,
@@ -31,14 +32,15 @@ import {
   readNatsCredentials,
   redactUrl,
   ROUTING_BUCKET,
+  servingProcess,
+  ServingProcess,
   watchNatsConnection,
+  workerEdgeId,
 } from '@cdn/shared';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
 import { openStateDir } from './state/state-dir';
-
-/** In-flight downloads get this long to finish on shutdown before their connections are cut. */
-const SHUTDOWN_GRACE_MS = 5_000;
+import { runEdgePrimary } from './workers/edge-primary';
 
 type NatsConnection = Awaited<ReturnType<typeof connectNats>>;
 
@@ -51,19 +53,24 @@ async function main(): Promise<void> {
   }
   // Secret files and certificates are read once, now; options that do not fit together are a usage error.
   const credentials = checkOptionsOrExit(info, () => readNatsCredentials(config));
+  if (config.workers > 1 && cluster.isPrimary) return runEdgePrimary(info, config);
   let logger: Logger | undefined;
   try {
-    logger = createProgramLogger('edge-proxy', config);
-    await run(config, config.natsUrl, credentials, logger);
+    const serving = servingProcess('edge-proxy', config);
+    logger = serving.logger;
+    await run(config, config.natsUrl, credentials, serving);
   } catch (err) {
     await exitOnStartupFailure(info.name, err, logger);
   }
 }
 
-async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredentials, logger: Logger): Promise<void> {
-  const edgeId = config.edgeId ?? `${os.hostname()}-${process.pid}`;
-  const registry = new Registry();
+async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredentials, serving: ServingProcess): Promise<void> {
+  const { logger, registry, slot } = serving;
+  // A worker is an edge of its own (its own memory cache, its own receipts), named after its primary's edge id.
+  const edgeId = workerEdgeId(config.edgeId ?? `${os.hostname()}-${slot === undefined ? process.pid : process.ppid}`, slot);
   collectDefaultMetrics({ register: registry });
+  // --state-dir has one writer: the first worker. Every worker starts from what it holds.
+  const writesState = slot === undefined || slot === 1;
   // Before listening: a --state-dir that cannot be written stops the start with one line naming it.
   const stateDir = config.stateDir === undefined ? undefined : openStateDir({ dir: config.stateDir, edgeId, logger, registry });
   const natsAt = `NATS at ${redactUrl(natsUrl)}`;
@@ -84,7 +91,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     edgeId,
     registry,
     savedTable: stateDir?.saved,
-    onTableApplied: stateDir ? (table, appliedAt) => stateDir.writer.save(table, appliedAt) : undefined,
+    onTableApplied: stateDir && writesState ? (table, appliedAt) => stateDir.writer.save(table, appliedAt) : undefined,
     waitingFor,
     noSavedTable: stateDir ? stateDir.noSavedTable : 'no --state-dir to start from',
   });
@@ -100,6 +107,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     logger.info(`Edge ${edgeId} serves /metrics, /healthz and /readyz on http://${config.adminHost}:${config.adminPort}`);
   }
   await edge.start();
+  serving.started();
 
   let nc: NatsConnection | undefined;
   let stopping = false;
@@ -120,13 +128,10 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
   exitOnSignals(logger, async (signal) => {
     stopping = true;
     logger.info(`Received ${signal}, shutting down edge ${edgeId}`);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    const closed = closeGracefully(server);
     adminServer?.close();
     adminServer?.closeAllConnections();
-    const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
-    clearTimeout(grace);
     await edge.close();
     // The last table applied is on disk before the process ends.
     await stateDir?.writer.close();

@@ -14,6 +14,7 @@ export { checkWritableDirectory, listen, StartupError } from './process/startup-
 export { StartupGate } from './process/startup-gate';
 export { createHardenedServer, hardenServer, serverOptions } from './listener/harden-server';
 export type { HardenOptions } from './listener/harden-server';
+export { closeGracefully } from './listener/close-gracefully';
 export { listenerLimits } from './listener/listener-limits';
 export type { ListenerConfig, ListenerLimits } from './listener/listener-limits';
 export { listenerMetrics } from './listener/listener-metrics';
@@ -102,3 +103,12 @@ export type { CacheCommand, CacheCommandBus, CacheReceipt } from './cache/cache-
 export { createNatsCacheCommandBus } from './nats/nats-cache-commands';
 export { countNatsProblems } from './nats/nats-problem-metric';
 export { isUntrustedCertificate } from './tls/untrusted-certificate';
+export { startClusterPrimary } from './workers/cluster-primary';
+export type { ClusterPrimary } from './workers/cluster-primary';
+export { servingProcess } from './workers/serving-process';
+export type { ServingProcess } from './workers/serving-process';
+export { connectIpcBus } from './workers/ipc-bus';
+export type { IpcBus } from './workers/ipc-bus';
+export { relayBusToWorkers } from './workers/ipc-bus-relay';
+export type { BusRelay } from './workers/ipc-bus-relay';
+export { workerEdgeId } from './workers/worker-slot';

@@ -61,7 +61,8 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       }),
     ),
     upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
-    routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers }),
+    // With --workers, the lowest revision any worker serves: a worker behind shows.
+    routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers, aggregator: 'min' }),
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
     routingRejected: counter(
       'routing_rejected_entries_total',
@@ -128,6 +129,8 @@ function registerTableGauges(registers: Registry[], table: TableInUse): void {
     help: 'Where the routing table in use came from: live (the routing source) or saved (--state-dir, until the live table arrives)',
     labelNames: ['source'],
     registers,
+    // With --workers: 1 when any worker serves a table from that source.
+    aggregator: 'max',
     collect() {
       const source = table.origin()?.source;
       this.set({ source: 'live' }, source === 'live' ? 1 : 0);
@@ -138,6 +141,7 @@ function registerTableGauges(registers: Registry[], table: TableInUse): void {
     name: 'cdn_edge_routing_table_age_seconds',
     help: 'Seconds since the saved routing table in use was written to --state-dir; 0 for the live table',
     registers,
+    aggregator: 'max',
     collect() {
       const origin = table.origin();
       this.set(origin ? tableAgeSeconds(origin, table.now()) : 0);

@@ -61,7 +61,8 @@ class CoalescingTableWriter implements SavedTableWriter {
     this.retryMs = options.retryMs ?? 5_000;
     const registers = [options.registry];
     this.writes = new Counter({ name: 'cdn_edge_state_writes_total', help: 'Writes of the routing table to --state-dir, by result (ok, failed)', labelNames: ['result'], registers });
-    this.savedRevision = new Gauge({ name: 'cdn_edge_state_saved_revision', help: 'Revision of the routing table last written to --state-dir', registers });
+    // With --workers only one worker writes: the others' 0 is not summed in.
+    this.savedRevision = new Gauge({ name: 'cdn_edge_state_saved_revision', help: 'Revision of the routing table last written to --state-dir', registers, aggregator: 'max' });
     // Both results exist from the start, so that an alert on failures sees a 0 rather than nothing.
     this.writes.inc({ result: 'ok' }, 0);
     this.writes.inc({ result: 'failed' }, 0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, cidrOrHostPattern, secretToken, webOrigin } from './option-parsers';
+import os from 'node:os';
+import { cidr, cidrOrHostPattern, secretToken, webOrigin, workerCount } from './option-parsers';
 
 describe('option parsers', () => {
   it('takes tokens of 16 printable characters or more, nothing with spaces', () => {
@@ -25,5 +26,11 @@ describe('option parsers', () => {
     expect(webOrigin('https://admin.example.com', '--admin-cors-origin')).toBe('https://admin.example.com');
     expect(webOrigin('http://localhost:3000/', '--admin-cors-origin')).toBe('http://localhost:3000');
     for (const bad of ['*', 'https://a.example.com/path', 'ftp://x', 'admin.example.com']) expect(() => webOrigin(bad, '--admin-cors-origin')).toThrow('must be an origin');
+  });
+
+  it('takes a worker count, or auto for one per core', () => {
+    expect(workerCount('4', '--workers')).toBe(4);
+    expect(workerCount('AUTO', '--workers')).toBe(os.availableParallelism());
+    for (const bad of ['0', '-1', '1.5', 'x', '', '1025']) expect(() => workerCount(bad, '--workers')).toThrow(`--workers must be a positive integer or auto, got "${bad}"`);
   });
 });

@@ -1,6 +1,7 @@
 /** Parsers for command-line and environment values; each throws a message that names what it accepts. */
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { redactUrl } from '../logging/redact-url';
 
 export class InvalidValueError extends Error {}
@@ -14,6 +15,19 @@ export function integerIn(min: number, max: number) {
     return value;
   };
 }
+
+/** --workers: a positive integer, or `auto` for one per core the process may use (os.availableParallelism()). */
+export function workerCount(raw: string, name: string): number {
+  if (raw.trim().toLowerCase() === 'auto') return os.availableParallelism();
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > MAX_WORKERS) {
+    throw new InvalidValueError(`${name} must be a positive integer or auto, got "${raw}"`);
+  }
+  return value;
+}
+
+/** More workers than this is a typo, not a machine. */
+const MAX_WORKERS = 1024;
 
 export function oneOf<T extends string>(choices: readonly T[]) {
   return (raw: string, name: string): T => {

@@ -77,6 +77,8 @@ export interface CdnConfig {
   leaderLease: number;
   replicaId: string | undefined;
   stateDir: string | undefined;
+  /** Processes serving the port (--workers); 1 is a single process, no cluster. */
+  workers: number;
 }
 
 export type OptionName = keyof CdnConfig;

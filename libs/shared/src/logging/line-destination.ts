@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import SonicBoom from 'sonic-boom';
-import { formatJsonLine, formatTextLine, type LogRecord } from './log-line';
+import { formatJsonLine, formatTextLine, requestLineFormat, type LogRecord } from './log-line';
 
 /** Where lines go: a file path or a file descriptor (1 for stdout), and whether it takes the per-request lines. */
 export interface LineTarget {
@@ -13,6 +13,11 @@ export interface LineDestination extends DestinationStream {
   /** One per-request line (access line, "Forwarding ..."), at INFO, written without going through pino. */
   writeRequestLine(name: string, message: string): void;
   flush(callback: (err?: Error) => void): void;
+  /**
+   * Writes whole lines already formatted (per-request ones when `requests`): a --workers primary writes its workers'
+   * lines, so each target has one writer.
+   */
+  writeLines(lines: string, requests: boolean): void;
 }
 
 /** Marks a pino destination as a LineDestination (pino keeps its stream under a symbol the request log reads). */
@@ -43,8 +48,9 @@ export function lineDestination(options: { targets: readonly LineTarget[]; forma
     });
     return { sink, requests };
   });
+  const allSinks = sinks.map((s) => s.sink);
   const requestSinks = sinks.filter((s) => s.requests).map((s) => s.sink);
-  const working = () => sinks.map((s) => s.sink).filter((sink) => !broken.has(sink));
+  const working = () => allSinks.filter((sink) => !broken.has(sink));
   // A process that exits without a shutdown (an uncaught error) still leaves its last lines.
   process.once('exit', () => {
     for (const sink of working()) {
@@ -55,15 +61,18 @@ export function lineDestination(options: { targets: readonly LineTarget[]; forma
       }
     }
   });
-  const formatRequest = options.format === 'json' ? jsonRequestLine : textRequestLine;
+  const formatRequest = requestLineFormat(options.format);
   return {
     write(record: string) {
       const line = format(JSON.parse(record) as LogRecord);
-      for (const { sink } of sinks) if (!broken.has(sink)) sink.write(line);
+      for (const sink of allSinks) if (!broken.has(sink)) sink.write(line);
     },
     writeRequestLine(name, message) {
       const line = formatRequest(name, message);
       for (const sink of requestSinks) if (!broken.has(sink)) sink.write(line);
+    },
+    writeLines(lines, requests) {
+      for (const sink of requests ? requestSinks : allSinks) if (!broken.has(sink)) sink.write(lines);
     },
     flush(callback) {
       const live = working();
@@ -80,27 +89,4 @@ export function lineDestination(options: { targets: readonly LineTarget[]; forma
       }
     },
   };
-}
-
-let isoMs = 0;
-let isoText = '';
-
-/** The time as an ISO string, made once per millisecond: a busy edge writes many lines within one. */
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== isoMs) {
-    isoMs = ms;
-    isoText = new Date(ms).toISOString();
-  }
-  return isoText;
-}
-
-/** The same line formatTextLine makes of a pino INFO record. */
-function textRequestLine(name: string, message: string): string {
-  return `${isoNow()} INFO    ${name}: ${message}\n`;
-}
-
-/** The same line formatJsonLine makes of a pino INFO record. */
-function jsonRequestLine(name: string, message: string): string {
-  return `${JSON.stringify({ level: 'INFO', time: isoNow(), name, msg: message })}\n`;
 }

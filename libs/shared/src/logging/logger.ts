@@ -2,7 +2,7 @@ import path from 'node:path';
 import pino, { DestinationStream, Logger } from 'pino';
 import { NO_LOG_FILE } from '../config/option-parsers';
 import type { LogFormat, LogLevel, LogStdout } from '../config/options';
-import { lineDestination, type LineTarget } from './line-destination';
+import { lineDestination, type LineDestination, type LineTarget } from './line-destination';
 
 export type { Logger } from 'pino';
 
@@ -23,12 +23,15 @@ export interface LoggerOptions {
 /** A pino logger that writes to the log file and stdout, buffered and asynchronously (lineDestination). */
 export function createLogger(options: LoggerOptions): Logger {
   const level = PINO_LEVELS[options.level ?? 'INFO'];
-  if (options.destination) return pino({ name: options.name, level, base: undefined }, options.destination);
-  return pino({ name: options.name, level, base: undefined }, lineDestination({ targets: logTargets(options), format: options.format ?? 'text' }));
+  return pino({ name: options.name, level, base: undefined }, options.destination ?? logDestination(options));
 }
 
-/** The log file takes every line; stdout takes what --log-stdout says, or every line when it is the only target. */
-function logTargets(options: LoggerOptions): LineTarget[] {
+/** Where a program's lines go: the log file takes every line; stdout what --log-stdout says, or every line when it is the only target. */
+export function logDestination(options: Pick<LoggerOptions, 'file' | 'format' | 'stdout'>): LineDestination {
+  return lineDestination({ targets: logTargets(options), format: options.format ?? 'text' });
+}
+
+function logTargets(options: Pick<LoggerOptions, 'file' | 'stdout'>): LineTarget[] {
   if (!options.file || options.file === NO_LOG_FILE) return [{ dest: 1, requests: true }];
   const file = { dest: path.resolve(options.file), requests: true };
   const stdout = options.stdout ?? 'events';

@@ -1,5 +1,5 @@
 /** Options of the edge: forwarding, caching and balancing. */
-import { byteSize, edgeId, integerIn, nonEmpty, oneOf, redisUrl } from '../option-parsers';
+import { byteSize, edgeId, integerIn, nonEmpty, oneOf, redisUrl, workerCount } from '../option-parsers';
 import { EDGE, type OptionSpec } from '../option-spec';
 import { LB_STRATEGY_NAMES } from '../choices';
 import type { OptionName } from '../options';
@@ -54,6 +54,10 @@ export const EDGE_OPTIONS = {
   panicRouting: {
     key: 'panicRouting', programs: EDGE, flags: '--disable-panic-routing', description: 'answer 503 when no node is healthy, instead of trying them all',
     env: 'CDN_PANIC_ROUTING', default: true, switch: true,
+  },
+  workers: {
+    key: 'workers', programs: EDGE, flags: '--workers <n|auto>', description: 'processes serving the port, each with its own memory cache; auto: one per core (1: a single process)',
+    env: 'CDN_WORKERS', parse: workerCount, default: 1,
   },
   stateDir: {
     key: 'stateDir', programs: EDGE, splitOnly: true, flags: '--state-dir <dir>', description: 'keep every applied routing table here, and start from it when NATS is unreachable',
