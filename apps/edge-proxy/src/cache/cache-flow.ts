@@ -1,37 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
-import type { EdgeMetrics } from '../observability/edge-metrics';
-import type { Dispatcher } from '../proxy/dispatcher';
 import type { Exchange } from '../proxy/exchange';
 import type { RoutingState } from '../routing/routing-state';
 import type { BackgroundFill } from './background-fill';
-import type { HitForMiss } from './coalescing/hit-for-miss';
-import type { StoreEntry } from './entry-store';
-import { isConditionalRequest, parseCacheControl, primaryKey, requestPolicy, StoreOptions, usability } from './http-semantics';
+import { isConditionalRequest, parseCacheControl, primaryKey, requestPolicy, usability } from './http-semantics';
 import type { Lookup } from './lookup';
-import { createMissFetches } from './miss-fetches';
+import { createMissFetches, MissFetchesOptions } from './miss-fetches';
 import type { PassThrough } from './pass-through';
 import { answerFromCache } from './serve-entry';
 import type { CacheEntry } from './store/cache-entry';
-import type { TieredCache } from './store/tiered-cache';
 import { variantKey } from './store/variant-key';
 
-export interface CacheFlowOptions {
-  cache: TieredCache;
-  store: StoreEntry;
+/** What the client fetches need (miss-fetches), and what the flow around them adds. */
+export interface CacheFlowOptions extends Omit<MissFetchesOptions, 'lookupAlone'> {
   /** Refreshes a stale-while-revalidate entry in the background. */
   backgroundFill: BackgroundFill;
-  dispatcher: Dispatcher;
-  storeOptions: StoreOptions;
   sortQuery: boolean;
-  metrics: EdgeMetrics;
-  logger: Logger;
-  now: () => number;
-  /** Whether answers completing now may still be stored (the cache may have been switched off meanwhile). */
-  cacheOn: () => boolean;
-  /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
-  hitForMiss: HitForMiss;
   /** Forwards requests the cache does not take part in. */
   passThrough: PassThrough;
 }

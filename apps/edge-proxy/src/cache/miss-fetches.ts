@@ -27,6 +27,7 @@ export interface MissFetchesOptions {
   store: StoreEntry;
   storeOptions: StoreOptions;
   dispatcher: Dispatcher;
+  /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
   hitForMiss: HitForMiss;
   metrics: EdgeMetrics;
   logger: Logger;
