@@ -9,7 +9,7 @@ import { RetryBudget } from './health/retry-budget';
 import { createDispatcher } from './proxy/dispatcher';
 import { CDN_PREFIX } from './routing/cdn-path';
 import { createCacheCommandHandler } from './cache/cache-commands';
-import { CacheFiller } from './cache/cache-filler';
+import { createBackgroundFill } from './cache/background-fill';
 import { createCacheFlow } from './cache/cache-flow';
 import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
@@ -132,7 +132,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger,
   });
   const store = createEntryStore(cache, metrics);
-  const filler = new CacheFiller({ store, storeOptions, maxEntryBytes: config.cacheMaxObject, timeoutMs: config.upstreamTimeout * 1000, now, random, loadOf: loads.loadOf, forwarding });
+  const backgroundFill = createBackgroundFill({ dispatcher, store, storeOptions, maxEntryBytes: config.cacheMaxObject, now });
   const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
   const passThrough = createPassThrough({
     cache,
@@ -148,7 +148,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     passThrough,
     cache,
     store,
-    filler,
+    backgroundFill,
     dispatcher,
     storeOptions,
     sortQuery: config.cacheSortQuery,
@@ -160,7 +160,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const onCacheCommand = createCacheCommandHandler({
     edgeId,
     cache,
-    filler,
+    backgroundFill,
     sortQuery: config.cacheSortQuery,
     warmConcurrency: config.warmConcurrency,
     routing: () => routing,
@@ -245,7 +245,6 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   /** Access line and metrics, once per /cdn request, whether it finished or was cut short. */
   function onExchangeClosed(this: ResponseWithExchange): void {
     const exchange = this[EXCHANGE]!;
-    clearTimeout(exchange.timer);
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;

@@ -2,14 +2,15 @@ import { type CacheCommand, type CacheReceipt, type LoadOf, type Logger, normali
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import { AppliedOperations } from './applied-operations';
 import type { RoutingState } from '../routing/routing-state';
-import type { CacheFiller } from './cache-filler';
+import type { BackgroundFill } from './background-fill';
 import { primaryKey } from './http-semantics';
 import type { TieredCache } from './store/tiered-cache';
 
 export interface CacheCommandHandlerOptions {
   edgeId: string;
   cache: TieredCache;
-  filler: CacheFiller;
+  /** Fetches a URL into the cache with no client waiting. */
+  backgroundFill: BackgroundFill;
   sortQuery: boolean;
   /** Cache-warming requests in flight per node. */
   warmConcurrency: number;
@@ -80,7 +81,7 @@ export function createCacheCommandHandler(options: CacheCommandHandlerOptions): 
     const worker = async (nodeId: string, queue: string[]) => {
       for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
         try {
-          const result = await options.filler.fill({ state, target, primary: key(target), requestHeaders: {}, nodeId });
+          const result = await options.backgroundFill({ state, target, primary: key(target), requestHeaders: {}, nodeId });
           if (result === 'stored' || result === 'refreshed') warmed += 1;
           else errors.push(`GET ${target}: the answer may not be cached`);
           metrics.warmFetches.inc({ result });

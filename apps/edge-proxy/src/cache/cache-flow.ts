@@ -1,36 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
-import type { EdgeMetrics } from '../observability/edge-metrics';
-import type { Dispatcher } from '../proxy/dispatcher';
 import type { Exchange } from '../proxy/exchange';
 import type { RoutingState } from '../routing/routing-state';
-import type { CacheFiller } from './cache-filler';
-import type { HitForMiss } from './coalescing/hit-for-miss';
-import type { StoreEntry } from './entry-store';
-import { isConditionalRequest, parseCacheControl, primaryKey, requestPolicy, StoreOptions, usability } from './http-semantics';
+import type { BackgroundFill } from './background-fill';
+import { isConditionalRequest, parseCacheControl, primaryKey, requestPolicy, usability } from './http-semantics';
 import type { Lookup } from './lookup';
-import { createNodeFetches } from './node-fetches';
+import { createMissFetches, MissFetchesOptions } from './miss-fetches';
 import type { PassThrough } from './pass-through';
 import { answerFromCache } from './serve-entry';
 import type { CacheEntry } from './store/cache-entry';
-import type { TieredCache } from './store/tiered-cache';
 import { variantKey } from './store/variant-key';
 
-export interface CacheFlowOptions {
-  cache: TieredCache;
-  store: StoreEntry;
-  filler: CacheFiller;
-  dispatcher: Dispatcher;
-  storeOptions: StoreOptions;
+/** What the client fetches need (miss-fetches), and what the flow around them adds. */
+export interface CacheFlowOptions extends Omit<MissFetchesOptions, 'lookupAlone'> {
+  /** Refreshes a stale-while-revalidate entry in the background. */
+  backgroundFill: BackgroundFill;
   sortQuery: boolean;
-  metrics: EdgeMetrics;
-  logger: Logger;
-  now: () => number;
-  /** Whether answers completing now may still be stored (the cache may have been switched off meanwhile). */
-  cacheOn: () => boolean;
-  /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
-  hitForMiss: HitForMiss;
   /** Forwards requests the cache does not take part in. */
   passThrough: PassThrough;
 }
@@ -46,7 +31,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   const { hitForMiss } = options;
   const forward = options.passThrough.forward;
   const refreshing = new Set<string>();
-  const fetches = createNodeFetches({ ...options, lookupAlone: (l: Lookup) => lookup({ ...l, alone: true }) });
+  const fetches = createMissFetches({ ...options, lookupAlone: (l: Lookup) => lookup({ ...l, alone: true }) });
 
   function serve(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
     const policy = requestPolicy(exchange.method, req.headers);
@@ -108,8 +93,8 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     if (refreshing.has(l.key)) return;
     refreshing.add(l.key);
     const key = l.key;
-    options.filler
-      .fill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale, peer: l.req.socket.remoteAddress })
+    options
+      .backgroundFill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale, peer: l.req.socket.remoteAddress })
       .then(
         (result) => {
           metrics.backgroundRefreshes.inc({ result });

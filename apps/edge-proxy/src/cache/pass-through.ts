@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@cdn/shared';
-import { sendError } from '../http/send-json';
+import type { ErrorCode, Logger } from '@cdn/shared';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import type { AttemptTimes } from '../proxy/attempt';
+import { sendUpstreamError } from '../proxy/dispatch-hooks';
 import type { Dispatcher } from '../proxy/dispatcher';
 import type { Exchange } from '../proxy/exchange';
 import { relay, relayHeaders } from '../proxy/relay';
@@ -33,24 +34,28 @@ export function createPassThrough(options: PassThroughOptions): PassThrough {
   const key = (target: string) => primaryKey(target, { sortQuery: options.sortQuery });
 
   function forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
-    if (!dispatcher.dispatch(req, res, exchange, state, key(exchange.path))) sendError(res, 'no_active_node');
+    dispatcher.dispatch(req, res, exchange, state, key(exchange.path));
   }
 
   function pass(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
     const method = exchange.method;
     if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE') {
       const host = req.headers.host;
-      exchange.respond = (proxyRes) => {
-        const status = proxyRes.statusCode ?? 0;
-        if (status >= 200 && status < 400) invalidate(exchange, status, proxyRes.headers, host, state);
-        relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
+      const hooks = {
+        onAnswer(proxyRes: IncomingMessage, times: AttemptTimes) {
+          const status = proxyRes.statusCode ?? 0;
+          if (status >= 200 && status < 400) invalidate(exchange, times.nodeId, status, proxyRes.headers, host, state);
+          relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, times.nodeId));
+        },
+        onFailure: (error: ErrorCode, nodeId: string | undefined) => sendUpstreamError(res, error, nodeId),
       };
+      return dispatcher.dispatch(req, res, exchange, state, key(exchange.path), hooks);
     }
     forward(req, res, exchange, state);
   }
 
-  function invalidate(exchange: Exchange, status: number, headers: IncomingHttpHeaders, clientHost: string | undefined, state: RoutingState): void {
-    const nodeHost = state.targets.get(exchange.nodeId!)?.proxyOptions.target.host ?? '';
+  function invalidate(exchange: Exchange, nodeId: string, status: number, headers: IncomingHttpHeaders, clientHost: string | undefined, state: RoutingState): void {
+    const nodeHost = state.targets.get(nodeId)?.proxyOptions.target.host ?? '';
     const targets = invalidatedTargets(exchange.method, status, exchange.path, headers, { clientHost, nodeHost });
     if (targets.length === 0) return;
     const primaries = targets.map(key);

@@ -1,16 +1,13 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { createProxyServer } from 'http-proxy-3';
+import { createProxyServer, type ServerOptions } from 'http-proxy-3';
 import type { Logger } from '@cdn/shared';
 import type { Forwarding } from '../http/forwarded-headers';
-import { sendError } from '../http/send-json';
 import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import { nodePath } from '../routing/cdn-path';
 import type { NodeTarget } from '../routing/routing-state';
-import { Exchange, exchangeOf } from './exchange';
-import { relay, relayHeaders } from './relay';
-import { clientErrorFor, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
+import type { Attempt } from './attempt';
+import { upstreamTimeoutError } from './upstream-error';
 
 export interface ForwarderOptions {
   logger: Logger;
@@ -24,91 +21,83 @@ export interface ForwarderOptions {
 
 export interface Forwarder {
   /**
-   * Streams the request to the node and its answer back; `path` of the exchange is the client's /cdn/... target.
-   * `body` replays a request body already read (a retry); by default the client's request streams through.
+   * Sends one attempt of the request to the node and reports its outcome to the attempt's owner only:
+   * answered (response headers in), failed (nothing came back in time, or an error), answerClosed.
    */
-  forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, target: NodeTarget, body?: Readable): void;
+  forward(req: IncomingMessage, res: ServerResponse, target: NodeTarget, attempt: Attempt): void;
 }
 
+/** Carries the attempt through http-proxy-3's per-request options to its proxyReq event, and on to the answer. */
 const ATTEMPT = Symbol('cdn.attempt');
-type AttemptRequest = ClientRequest & { [ATTEMPT]?: number };
+type AttemptRequest = ClientRequest & { [ATTEMPT]?: Attempt };
+type AttemptOptions = ServerOptions & { [ATTEMPT]?: Attempt };
 /** Set on a client request once its forwarding headers are rewritten: a retry or a second fetch must not append again. */
 const FORWARDED = Symbol('cdn.forwarded');
 type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
+const ignore = () => undefined;
 
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const { logger, metrics } = options;
+  const { logger, metrics, upstreamTimeoutMs } = options;
   // The edge writes every answer itself (relay, cache fills, stale answers), so http-proxy-3 hands it the response.
   // Host is the node's own (changeOrigin); X-Forwarded-* are the edge's (options.forwarding), not http-proxy-3's
   // xfwd, which keeps a client's X-Forwarded-Host and appends to its X-Forwarded-Proto.
   const proxy = createProxyServer({ changeOrigin: true, xfwd: false, selfHandleResponse: true });
 
-  /** Gives the client one error answer, once; the node's request is abandoned. */
-  function fail(req: IncomingMessage, res: ServerResponse, exchange: Exchange, err: unknown): void {
-    if (exchange.failed) return;
-    exchange.failed = true;
-    clearTimeout(exchange.timer);
-    exchange.upstream?.destroy();
-    if (!exchange.detached && (res.destroyed || req.socket.destroyed)) {
-      // The client left first; its departure is what broke the forward, not the node.
-      logger.debug(`Client went away during ${exchange.method} ${exchange.path} to ${exchange.nodeId}`);
-      return;
-    }
-    const code = upstreamErrorCode(err);
-    const nodeId = exchange.nodeId ?? '-';
-    metrics.upstreamErrors.inc({ node: nodeId, code });
-    const failure = `Failed to forward request ${exchange.method} ${exchange.path} to ${nodeId}: ${code}`;
-    if (exchange.retry?.(code)) {
-      logger.warn({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, `${failure}; retrying on another node`);
-      return;
-    }
-    logger.error({ err, node: nodeId, method: exchange.method, path: exchange.path, code }, failure);
-    const error = clientErrorFor(code);
-    if (exchange.onUpstreamFailure?.(error)) return;
-    sendError(res, error, { 'x-cdn-node': nodeId });
+  /** Ends the attempt once and tells its owner; the node's request is abandoned. */
+  function fail(attempt: Attempt, err: unknown): void {
+    if (attempt.settled) return;
+    attempt.settled = true;
+    clearTimeout(attempt.timer);
+    attempt.upstream?.destroy();
+    attempt.owner.failed(attempt, err);
   }
 
-  proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, res: ServerResponse) => {
-    const exchange = exchangeOf(res);
-    if (!exchange) return;
-    (proxyReq as AttemptRequest)[ATTEMPT] = exchange.attempts;
-    exchange.upstream = proxyReq;
-    if (exchange.failed) return void proxyReq.destroy();
-    if (exchange.upstreamHeaders) for (const [name, value] of Object.entries(exchange.upstreamHeaders)) proxyReq.setHeader(name, value);
+  /** A timer per attempt, not a closure: the attempt is its argument. */
+  function timedOut(attempt: Attempt): void {
+    if (attempt.settled) return;
+    const err = upstreamTimeoutError(upstreamTimeoutMs);
+    // Destroying the request makes http-proxy-3 call the attempt's callback with this error.
+    if (attempt.upstream) attempt.upstream.destroy(err);
+    else fail(attempt, err);
+  }
+
+  proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
+    const attempt = (requestOptions as AttemptOptions)[ATTEMPT];
+    if (!attempt) return;
+    (proxyReq as AttemptRequest)[ATTEMPT] = attempt;
+    attempt.upstream = proxyReq;
+    if (attempt.settled) proxyReq.destroy();
   });
 
   proxy.on('proxyRes', (proxyRes: IncomingMessage, _req: IncomingMessage, res: ServerResponse) => {
-    const exchange = exchangeOf(res);
-    if (!exchange) return;
-    // An answer to an attempt given up on (a retry is under way) is not the client's.
     const attempt = (proxyRes as IncomingMessage & { req?: AttemptRequest }).req?.[ATTEMPT];
-    if (attempt !== undefined && attempt !== exchange.attempts) return void proxyRes.destroy();
-    clearTimeout(exchange.timer);
-    exchange.responseTime = options.now();
+    if (!attempt) return;
+    // An answer to an attempt given up on (a retry is under way) is nobody's.
+    if (attempt.settled) return void proxyRes.destroy();
+    attempt.settled = true;
+    clearTimeout(attempt.timer);
+    attempt.responseTime = options.now();
     // A node that dies mid-body must not leave the client waiting for bytes that never come.
-    proxyRes.on('error', () => undefined);
+    proxyRes.on('error', ignore);
     proxyRes.on('close', () => {
       if (!proxyRes.complete && !res.destroyed) res.destroy();
+      attempt.owner.answerClosed(attempt);
     });
-    if (exchange.respond) exchange.respond(proxyRes);
-    else relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, exchange.nodeId!));
+    attempt.owner.answered(attempt, proxyRes);
   });
 
   // Every web() call passes its own callback; this only keeps an unexpected emit from crashing the process.
   proxy.on('error', (err: Error) => logger.debug({ err }, 'http-proxy-3 reported an error outside any request'));
 
   return {
-    forward(req, res, exchange, target, body) {
-      const attempt = ++exchange.attempts;
-      exchange.failed = false;
-      exchange.upstream = undefined;
-      exchange.nodeId = target.node.id;
-      exchange.requestTime = options.now();
-      logger.info(`Forwarding ${exchange.method} ${exchange.path} to ${target.node.id}`);
+    forward(req, res, target, attempt) {
+      const { method, path, headers } = attempt.owner;
+      attempt.requestTime = options.now();
+      logger.info(`Forwarding ${method} ${path} to ${attempt.nodeId}`);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
-      req.url = nodePath(exchange.path);
+      req.url = nodePath(path);
       // Node's server already answered "100 Continue"; the node must not wait for a second one.
       delete req.headers.expect;
       stripRequestHopByHop(req.headers);
@@ -116,20 +105,15 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         (req as ForwardedRequest)[FORWARDED] = true;
         if (options.forwarding.rewrite(req.headers, req.socket.remoteAddress, req.socket.localPort)) {
           metrics.forgedForwardingHeaders.inc();
-          logger.debug(`Dropped the forwarding headers (X-Forwarded-*, Forwarded, X-Real-IP) that ${req.socket.remoteAddress} sent with ${exchange.method} ${exchange.path}: not a --trusted-proxy`);
+          logger.debug(`Dropped the forwarding headers (X-Forwarded-*, Forwarded, X-Real-IP) that ${req.socket.remoteAddress} sent with ${method} ${path}: not a --trusted-proxy`);
         }
       }
-      exchange.timer = setTimeout(() => {
-        if (attempt !== exchange.attempts) return;
-        const err = upstreamTimeoutError(options.upstreamTimeoutMs);
-        if (exchange.upstream) exchange.upstream.destroy(err);
-        else fail(req, res, exchange, err);
-      }, options.upstreamTimeoutMs);
+      attempt.timer = setTimeout(timedOut, upstreamTimeoutMs, attempt);
+      // http-proxy-3 copies these options for the request anyway; the attempt rides along to the proxyReq event.
+      const requestOptions = { ...target.proxyOptions, buffer: attempt.body, headers, [ATTEMPT]: attempt };
       // The callback replaces http-proxy-3's 'error' event for this attempt only: a late error of an
       // attempt already given up on must not fail the next one.
-      proxy.web(req, res, body ? { ...target.proxyOptions, buffer: body } : target.proxyOptions, (err: Error) => {
-        if (attempt === exchange.attempts) fail(req, res, exchange, err);
-      });
+      proxy.web(req, res, requestOptions, (err: Error) => fail(attempt, err));
     },
   };
 }

@@ -1,16 +1,17 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import type { IncomingMessage } from 'node:http';
 import type { ErrorCode, Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import type { AttemptTimes } from '../proxy/attempt';
+import { sendUpstreamError } from '../proxy/dispatch-hooks';
 import type { Dispatcher } from '../proxy/dispatcher';
-import { Exchange, EXCHANGE, newExchange, ResponseWithExchange } from '../proxy/exchange';
 import { discard, relay, relayHeaders } from '../proxy/relay';
+import { judgeAnswer, Judgement } from './answer-judgement';
 import { BodyCollector } from './body-collector';
 import { Fill } from './coalescing/fill';
 import type { HitForMiss } from './coalescing/hit-for-miss';
 import type { StoreEntry } from './entry-store';
-import { decideStorage, freshenWithNotModified, isConditionalRequest, revalidationHeaders, StoreDecision, StoreOptions, usableOnError } from './http-semantics';
+import { isConditionalRequest, revalidationHeaders, StoreOptions, usableOnError } from './http-semantics';
 import type { Lookup } from './lookup';
 import { entryFromResponse } from './response-entry';
 import { answerFromCache } from './serve-entry';
@@ -18,11 +19,15 @@ import type { CacheEntry } from './store/cache-entry';
 import type { TieredCache } from './store/tiered-cache';
 import { variantKey } from './store/variant-key';
 
-export interface NodeFetchesOptions {
+/** How a client answered from the cache instead of the node's answer is logged. */
+const CACHED_OUTCOME = { refreshed: 'REVALIDATED', 'stale-if-error': 'STALE' } as const;
+
+export interface MissFetchesOptions {
   cache: TieredCache;
   store: StoreEntry;
   storeOptions: StoreOptions;
   dispatcher: Dispatcher;
+  /** Keys whose answers turned out uncacheable (shared with the pass-through, which clears them on invalidation). */
   hitForMiss: HitForMiss;
   metrics: EdgeMetrics;
   logger: Logger;
@@ -33,7 +38,7 @@ export interface NodeFetchesOptions {
   lookupAlone: (l: Lookup) => void;
 }
 
-export interface NodeFetches {
+export interface MissFetches {
   /** Joins the client to a shared fetch under way, or starts one (request coalescing). */
   shared(l: Lookup, stale: CacheEntry | undefined): void;
   /** A fetch for one client only: its own conditional or Range request, or a key known to be uncacheable. */
@@ -41,10 +46,10 @@ export interface NodeFetches {
 }
 
 /**
- * Cache misses and revalidations go to a node here; its answer is judged by RFC 9111 (304 refreshes,
- * stale-if-error, storable or not) and streamed to the client(s) while it is kept for the cache.
+ * Clients' cache misses and revalidations go to a node here; its answer is judged (answer-judgement) and
+ * streamed to the client(s) while it is kept for the cache.
  */
-export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
+export function createMissFetches(options: MissFetchesOptions): MissFetches {
   const { cache, store, storeOptions, dispatcher, hitForMiss, metrics, logger, now } = options;
   const fills = new Map<string, Fill>();
 
@@ -63,9 +68,9 @@ export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
   }
 
   /**
-   * The one fetch of a key that concurrent clients share. It is not any client's request: http-proxy-3 is
-   * given a response that stands in for them all, so that the client that happened to arrive first can leave
-   * without cutting off the others. That client joins the fill like every later one.
+   * The one fetch of a key that concurrent clients share. It is no client's own: it is dispatched without a
+   * client, so that the client whose request it sends can leave without cutting off the others. That client
+   * joins the fill like every later one.
    */
   function fetchShared(l: Lookup, stale: CacheEntry | undefined): void {
     const fill = new Fill(cache.memory.maxEntryBytes);
@@ -74,21 +79,15 @@ export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
       if (fills.get(l.key) === fill) fills.delete(l.key);
     };
     follow(fill, l);
-    const fetch = newExchange('GET', l.exchange.path, performance.now());
-    fetch.detached = true;
-    const standIn = new ServerResponse(l.req) as ResponseWithExchange;
-    standIn[EXCHANGE] = fetch;
     // A stale entry is revalidated: a 304 refreshes it without downloading the body again.
-    if (stale) fetch.upstreamHeaders = revalidationHeaders(stale);
-    fetch.respond = (proxyRes) => onSharedAnswer(l, proxyRes, fill, fetch, stale, settle);
-    fetch.onUpstreamFailure = (error) => {
-      settle();
-      failFollowers(fill, stale, error);
-      return true;
-    };
-    if (dispatcher.dispatch(l.req, standIn, fetch, l.state, l.primary)) return;
-    settle();
-    failFollowers(fill, stale, 'no_active_node');
+    const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined };
+    dispatcher.dispatchWithoutClient(request, l.state, l.primary, {
+      onAnswer: (proxyRes, times) => onSharedAnswer(l, proxyRes, times, fill, stale, settle),
+      onFailure: (error) => {
+        settle();
+        failFollowers(fill, stale, error);
+      },
+    });
   }
 
   /** The shared fetch failed for good: each client gets the stale copy when allowed, else the error. */
@@ -106,17 +105,15 @@ export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
     const { req, res, exchange, state } = l;
     // A client's own conditional request is forwarded as it is, and the node's 304 is its answer.
     const revalidating = stale !== undefined && !isConditionalRequest(req.headers);
-    if (revalidating) exchange.upstreamHeaders = revalidationHeaders(stale);
     exchange.cache = 'MISS';
-    exchange.respond = (proxyRes) => onOwnAnswer(l, proxyRes, revalidating ? stale : undefined);
-    exchange.onUpstreamFailure = () => {
-      if (!stale || !usableOnError(stale, now())) return false;
-      answerStaleOnError(l, stale);
-      return true;
+    const hooks = {
+      onAnswer: (proxyRes: IncomingMessage, times: AttemptTimes) => onOwnAnswer(l, proxyRes, times, revalidating ? stale : undefined),
+      onFailure: (error: ErrorCode, nodeId: string | undefined) => {
+        if (stale && usableOnError(stale, now())) answerStaleOnError(l, stale);
+        else sendUpstreamError(res, error, nodeId);
+      },
     };
-    if (dispatcher.dispatch(req, res, exchange, state, l.primary)) return;
-    if (stale && usableOnError(stale, now())) return answerStaleOnError(l, stale);
-    sendError(res, 'no_active_node');
+    dispatcher.dispatch(req, res, exchange, state, l.primary, hooks, revalidating ? revalidationHeaders(stale) : undefined);
   }
 
   function answerStaleOnError(l: Pick<Lookup, 'req' | 'res' | 'exchange'>, stale: CacheEntry): void {
@@ -125,36 +122,40 @@ export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
     answerFromCache(l, stale, 'STALE', now());
   }
 
-  /** What the node answered, and what becomes of it; `stale` is set when the edge is revalidating it. */
-  function judge(l: Lookup, proxyRes: IncomingMessage, times: { requestTime: number; responseTime: number }, stale: CacheEntry | undefined) {
+  /** The judgement of a node's answer to a client's fetch, with what it stores and counts; `stale` is set when the edge is revalidating it. */
+  function judge(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes, stale: CacheEntry | undefined): Judgement {
     const status = proxyRes.statusCode ?? 502;
     const request = { method: l.exchange.method, headers: l.req.headers };
-    if (stale && status === 304) {
-      discard(proxyRes);
-      const fresh = freshenWithNotModified(stale, proxyRes, request, times, storeOptions);
-      if (fresh) store(variantKey(l.primary, fresh.vary, l.req.headers), l.primary, fresh);
-      metrics.revalidations.inc({ result: 'not-modified' });
-      return { kind: 'cached' as const, entry: fresh ?? stale, outcome: 'REVALIDATED' as const };
+    const judgement = judgeAnswer({ request, status, headers: proxyRes.headers, times, stale, now: now(), background: false }, storeOptions);
+    switch (judgement.kind) {
+      case 'refreshed':
+        discard(proxyRes);
+        if (judgement.fresh) store(variantKey(l.primary, judgement.fresh.vary, l.req.headers), l.primary, judgement.fresh);
+        metrics.revalidations.inc({ result: 'not-modified' });
+        break;
+      case 'stale-if-error':
+        discard(proxyRes);
+        metrics.staleServed.inc({ reason: 'if-error' });
+        logger.warn(`Serving a stale copy of ${l.exchange.path} because its node answered ${status} (stale-if-error)`);
+        break;
+      case 'pass':
+        metrics.notStored.inc({ reason: judgement.decision.reason });
+        if (judgement.modified) metrics.revalidations.inc({ result: 'modified' });
+        break;
+      case 'store':
+        if (judgement.modified) metrics.revalidations.inc({ result: 'modified' });
+        break;
     }
-    if (stale && status >= 500 && usableOnError(stale, now())) {
-      discard(proxyRes);
-      metrics.staleServed.inc({ reason: 'if-error' });
-      logger.warn(`Serving a stale copy of ${l.exchange.path} because its node answered ${status} (stale-if-error)`);
-      return { kind: 'cached' as const, entry: stale, outcome: 'STALE' as const };
-    }
-    if (stale) metrics.revalidations.inc({ result: 'modified' });
-    const decision = decideStorage(request, { status, headers: proxyRes.headers }, times, storeOptions);
-    if (!decision.store) metrics.notStored.inc({ reason: decision.reason });
-    return { kind: 'answer' as const, decision };
+    return judgement;
   }
 
-  function onOwnAnswer(l: Lookup, proxyRes: IncomingMessage, stale: CacheEntry | undefined): void {
-    const { req, res, exchange } = l;
-    const times = { requestTime: exchange.requestTime, responseTime: exchange.responseTime };
+  function onOwnAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes, stale: CacheEntry | undefined): void {
+    const { req, res } = l;
     const verdict = judge(l, proxyRes, times, stale);
-    if (verdict.kind === 'cached') return answerFromCache(l, verdict.entry, verdict.outcome, now());
-    const headers = relayHeaders(proxyRes, 'MISS', exchange.nodeId!);
-    if (!verdict.decision.store) return relay(proxyRes, res, headers);
+    if (verdict.kind === 'refreshed' || verdict.kind === 'stale-if-error') return answerFromCache(l, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
+    const nodeId = times.nodeId;
+    const headers = relayHeaders(proxyRes, 'MISS', nodeId);
+    if (verdict.kind !== 'store') return relay(proxyRes, res, headers);
     hitForMiss.forget(l.key);
     const collector = new BodyCollector(cache.memory.maxEntryBytes);
     res.writeHead(proxyRes.statusCode!, headers);
@@ -163,22 +164,21 @@ export function createNodeFetches(options: NodeFetchesOptions): NodeFetches {
     proxyRes.once('end', () => {
       const body = collector.body();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
-      const decision = verdict.decision as Extract<StoreDecision, { store: true }>;
-      store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entryFromResponse(proxyRes, body, decision, exchange.nodeId!, times));
+      const decision = verdict.decision;
+      store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times));
     });
   }
 
-  function onSharedAnswer(l: Lookup, proxyRes: IncomingMessage, fill: Fill, fetch: Exchange, stale: CacheEntry | undefined, settle: () => void): void {
-    const nodeId = fetch.nodeId!;
-    const times = { requestTime: fetch.requestTime, responseTime: fetch.responseTime };
+  function onSharedAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes, fill: Fill, stale: CacheEntry | undefined, settle: () => void): void {
+    const nodeId = times.nodeId;
     const verdict = judge(l, proxyRes, times, stale);
-    if (verdict.kind === 'cached') {
+    if (verdict.kind === 'refreshed' || verdict.kind === 'stale-if-error') {
       settle();
-      for (const follower of fill.takeFollowers()) answerFromCache(follower, verdict.entry, verdict.outcome, now());
+      for (const follower of fill.takeFollowers()) answerFromCache(follower, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
       return;
     }
     const headers = relayHeaders(proxyRes, 'MISS', nodeId);
-    if (!verdict.decision.store) {
+    if (verdict.kind !== 'store') {
       settle();
       // Remember it, so that the next requests for this key go straight through instead of queueing (hit-for-miss).
       hitForMiss.remember(l.key);
