@@ -40,15 +40,19 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     lookup({ req, res, exchange, state, policy, primary, key: primary, alone: false });
   }
 
+  // Every cacheable request counts one of these: bound once, so counting them hashes no labels.
+  const memoryHits = metrics.cacheLookups.bind({ tier: 'memory', result: 'hit' });
+  const memoryMisses = metrics.cacheLookups.bind({ tier: 'memory', result: 'miss' });
+
   function lookup(l: Lookup): void {
     const vary = cache.varyOf(l.primary);
     l.key = variantKey(l.primary, vary ?? [], l.req.headers);
     const entry = cache.getMemory(l.key);
     if (entry !== undefined) {
-      metrics.cacheLookups.inc({ tier: 'memory', result: 'hit' });
+      memoryHits.inc();
       return useEntry(l, entry);
     }
-    metrics.cacheLookups.inc({ tier: 'memory', result: 'miss' });
+    memoryMisses.inc();
     if (cache.shared === undefined) return fetchFromNode(l, undefined);
     if (!cache.shared.availableFor(l.primary)) {
       // Fail open: while Redis (or the cluster master of this key's slot) is down the node answers at once; the tier reconnects by itself.

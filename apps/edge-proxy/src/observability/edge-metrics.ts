@@ -13,7 +13,7 @@ export interface EdgeMetrics {
   routingRejected: Counter<'stage'>;
   cacheStores: Counter;
   cacheClears: Counter;
-  cacheLookups: Counter<'tier' | 'result'>;
+  cacheLookups: BoundCounter<'tier' | 'result'>;
   coalesced: Counter;
   notStored: Counter<'reason'>;
   staleServed: Counter<'reason'>;
@@ -71,7 +71,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     ),
     cacheStores: counter('cache_stores_total', 'Answers stored in the cache'),
     cacheClears: counter('cache_clears_total', 'Times the memory cache was emptied because it was switched off'),
-    cacheLookups: counter('cache_lookups_total', 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', ['tier', 'result']),
+    cacheLookups: new BoundCounter({ name: 'cdn_edge_cache_lookups_total', help: 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', labelNames: ['tier', 'result'], registers }),
     coalesced: counter('cache_coalesced_total', 'Requests answered from another request\'s fetch of the same key'),
     notStored: counter('cache_not_stored_total', 'Answers to cacheable requests that were not stored, by reason', ['reason']),
     staleServed: counter('cache_stale_served_total', 'Stale answers served, by reason (while-revalidate, if-error)', ['reason']),

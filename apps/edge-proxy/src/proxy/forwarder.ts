@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { createProxyServer, type ServerOptions } from 'http-proxy-3';
-import type { Logger } from '@cdn/shared';
+import { requestLogOf, type Logger } from '@cdn/shared';
 import type { Forwarding } from '../http/forwarded-headers';
 import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
@@ -40,6 +40,7 @@ const ignore = () => undefined;
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { logger, metrics, upstreamTimeoutMs } = options;
+  const requestLog = requestLogOf(logger);
   // The edge writes every answer itself (relay, cache fills, stale answers), so http-proxy-3 hands it the response.
   // Host is the node's own (changeOrigin); X-Forwarded-* are the edge's (options.forwarding), not http-proxy-3's
   // xfwd, which keeps a client's X-Forwarded-Host and appends to its X-Forwarded-Proto.
@@ -95,7 +96,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     forward(req, res, target, attempt) {
       const { method, path, headers } = attempt.owner;
       attempt.requestTime = options.now();
-      logger.info(`Forwarding ${method} ${path} to ${attempt.nodeId}`);
+      requestLog.info(`Forwarding ${method} ${path} to ${attempt.nodeId}`);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
       req.url = nodePath(path);
       // Node's server already answered "100 Continue"; the node must not wait for a second one.
