@@ -1,14 +1,11 @@
 /** What the results were measured on: CPUs, Node, the programs' versions and our commit. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 
 function version(command, args) {
-  try {
-    // nginx prints its version on stderr.
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).trim().split('\n')[0];
-  } catch (err) {
-    return (err.stderr?.toString() || err.stdout?.toString() || 'unknown').trim().split('\n')[0];
-  }
+  const run = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
+  // nginx and varnishd print their versions on stderr.
+  return (run.stdout || run.stderr || 'unknown').trim().split('\n')[0];
 }
 
 export function machine() {
