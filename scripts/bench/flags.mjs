@@ -40,6 +40,7 @@ export function parseFlags(argv) {
   if (options.quick) Object.assign(options, { rounds: 1, duration: 2 });
   options.extras = options['no-extras'] ? [] : chooseExtras(options.extras);
   if (options['extras-only'] && options.extras.length === 0) throw new UsageError('--extras-only with --no-extras leaves nothing to run');
+  if (options['extras-only'] && options.only) throw new UsageError('--only chooses targets of the comparison, which --extras-only skips');
   return options;
 }
 

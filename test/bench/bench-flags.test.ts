@@ -31,6 +31,7 @@ describe('npm run bench flags', () => {
     [['--extras'], '--extras needs a value'],
     [['--extras', 'routing,latency'], '--extras: unknown measurement latency; one of routing, memory, propagation, workers'],
     [['--extras-only', '--no-extras'], '--extras-only with --no-extras leaves nothing to run'],
+    [['--extras-only', '--only', 'nginx'], '--only chooses targets of the comparison, which --extras-only skips'],
   ])('refuses %j with exit 2', (args, message) => {
     const result = bench(...args);
     expect(result.status).toBe(2);

@@ -72,7 +72,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
   // --state-dir has one writer: the first worker. Every worker starts from what it holds.
   const writesState = slot === undefined || slot === 1;
   // Before listening: a --state-dir that cannot be written stops the start with one line naming it.
-  const stateDir = config.stateDir === undefined ? undefined : openStateDir({ dir: config.stateDir, edgeId, logger, registry });
+  const stateDir = config.stateDir === undefined ? undefined : openStateDir({ dir: config.stateDir, edgeId, logger, registry, writes: writesState });
   const natsAt = `NATS at ${redactUrl(natsUrl)}`;
   let bus: BusConnection | undefined;
   const waitingFor = () => (bus?.connected() ? `the routing bucket ${ROUTING_BUCKET} on ${natsAt}` : natsAt);

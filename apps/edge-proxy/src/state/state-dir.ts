@@ -14,17 +14,28 @@ export interface StateDir {
   writer: SavedTableWriter;
 }
 
+export interface StateDirOptions {
+  dir: string;
+  edgeId: string;
+  logger: Logger;
+  registry: Registry;
+  now?: () => number;
+  /** False for the --workers workers after the first: they start from the saved table but never write it. */
+  writes?: boolean;
+}
+
 /**
  * Opens --state-dir at start: creates it (a StartupError naming the flag when it cannot be written), reads the
  * saved table and logs what it found: a table to start from, none yet, or one set aside as unusable (ERROR).
  */
-export function openStateDir(options: { dir: string; edgeId: string; logger: Logger; registry: Registry; now?: () => number }): StateDir {
+export function openStateDir(options: StateDirOptions): StateDir {
   const { logger, edgeId } = options;
   const now = options.now ?? Date.now;
   const file = prepareStateDir(options.dir);
   const dir = path.dirname(file);
   const writer = createSavedTableWriter({ file, edgeId, logger, registry: options.registry, now });
-  logger.info(`Saving every applied routing table to ${file} (--state-dir)`);
+  if (options.writes === false) logger.info(`Starting from the routing table saved in ${file} (--state-dir), which the first worker writes`);
+  else logger.info(`Saving every applied routing table to ${file} (--state-dir)`);
   const load = loadSavedTable(file, now());
 
   if (load.kind === 'none') {
