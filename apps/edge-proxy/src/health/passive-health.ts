@@ -34,6 +34,9 @@ export interface FailureOutcome {
  */
 export class PassiveHealth {
   private readonly nodes = new Map<string, NodeHealth>();
+  /** The nodes with requests in flight, and those whose ejection may still run: few, whatever the size of the table, and read per request. */
+  private readonly busy = new Map<string, NodeHealth>();
+  private readonly ejectedNodes = new Map<string, NodeHealth>();
   private readonly failuresToEject: number;
   private readonly baseEjectionMs: number;
   private readonly maxEjectionMs: number;
@@ -62,12 +65,14 @@ export class PassiveHealth {
     const health = this.of(nodeId);
     health.inFlight += 1;
     health.requests += 1;
+    if (health.inFlight === 1) this.busy.set(nodeId, health);
   }
 
   /** The request to the node is over (answered, failed or abandoned). */
   finished(nodeId: string): void {
     const health = this.of(nodeId);
     health.inFlight = Math.max(0, health.inFlight - 1);
+    if (health.inFlight === 0) this.busy.delete(nodeId);
   }
 
   succeeded(nodeId: string): void {
@@ -87,6 +92,7 @@ export class PassiveHealth {
     health.lastEjectedAt = now;
     health.ejectedUntil = now + ejectedForMs;
     health.consecutiveFailures = 0;
+    this.ejectedNodes.set(nodeId, health);
     return { ejectedForMs };
   }
 
@@ -102,10 +108,18 @@ export class PassiveHealth {
   ejected(): ReadonlySet<string> {
     const now = this.now();
     let out: Set<string> | undefined;
-    for (const [id, health] of this.nodes) {
+    for (const [id, health] of this.ejectedNodes) {
       if (health.ejectedUntil > now) (out ??= new Set()).add(id);
+      else this.ejectedNodes.delete(id);
     }
     return out ?? NONE;
+  }
+
+  /** Requests in flight to the nodes of `ids`, summed over the busy nodes only. */
+  inFlightAmong(ids: ReadonlySet<string>): number {
+    let total = 0;
+    for (const [id, health] of this.busy) if (ids.has(id)) total += health.inFlight;
+    return total;
   }
 
   /** The figures since the last call, for the edge's report; counters restart at zero. */
@@ -125,7 +139,7 @@ export class PassiveHealth {
 
   /** Forgets nodes that left the routing table. */
   retain(nodeIds: ReadonlySet<string>): void {
-    for (const id of this.nodes.keys()) if (!nodeIds.has(id)) this.nodes.delete(id);
+    for (const map of [this.nodes, this.busy, this.ejectedNodes]) for (const id of map.keys()) if (!nodeIds.has(id)) map.delete(id);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { RouteNode } from '../routing-table';
+import { loadBound } from './load-bound';
 import { nodeSeed, pairUnit } from './node-hash';
+import { pickRanked, UNDECIDED } from './ranked-candidates';
 import type { LoadOf } from './types';
 
 /**
@@ -15,12 +17,16 @@ export interface RendezvousSet {
   readonly capacities: Float64Array;
   readonly seeds: Uint32Array;
   readonly totalCapacity: number;
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** The best nodes per key hash, best first, as far as they were ranked (ranked-candidates.ts). */
+  readonly ranked: Map<number, Uint32Array>;
 }
 
 export function rendezvousSet(nodes: readonly RouteNode[]): RendezvousSet {
   const capacities = Float64Array.from(nodes, (node) => node.capacity);
   const seeds = Uint32Array.from(nodes, (node) => nodeSeed(node.id));
-  return { nodes, capacities, seeds, totalCapacity: capacities.reduce((sum, c) => sum + c, 0) };
+  const indexOf = new Map(nodes.map((node, i) => [node.id, i]));
+  return { nodes, capacities, seeds, totalCapacity: capacities.reduce((sum, c) => sum + c, 0), indexOf, ranked: new Map() };
 }
 
 /** Per-request working memory, allocated once per balancer: a pick allocates nothing. */
@@ -33,10 +39,6 @@ export function rendezvousScratch(size: number): RendezvousScratch {
   return { scores: new Float64Array(size), loads: new Float64Array(size) };
 }
 
-/** The most a node may carry, counting the request being placed. The nudge keeps 2.0000000001 from ceiling to 3. */
-export function loadBound(epsilon: number, totalLoad: number, capacity: number, totalCapacity: number): number {
-  return Math.ceil((1 + epsilon) * (totalLoad + 1) * (capacity / totalCapacity) - 1e-9);
-}
 
 /**
  * The highest-scoring node for the key whose load stays within its bound; when none does (loads reported
@@ -50,6 +52,10 @@ export function pickBounded(
   epsilon: number,
   scratch: RendezvousScratch,
 ): RouteNode | undefined {
+  if (loadOf.total !== undefined) {
+    const ranked = pickRanked(set, keyHash, exclude, loadOf, loadOf.total, epsilon, scratch);
+    if (ranked !== UNDECIDED) return ranked;
+  }
   const { nodes, capacities, seeds } = set;
   const { scores, loads } = scratch;
   let totalLoad = 0;

@@ -14,8 +14,12 @@ export interface PickRequest {
   exclude?: ReadonlySet<string>;
 }
 
-/** Live load of a node: in-flight requests reported by all edges plus the load it reports in heartbeats. */
-export type LoadOf = (nodeId: string) => number;
+/**
+ * Live load of a node: in-flight requests reported by all edges plus the load it reports in heartbeats. `total`,
+ * when the source keeps it, is the sum over many nodes without asking each: bounded-load picks then cost the
+ * same whatever the size of the table.
+ */
+export type LoadOf = ((nodeId: string) => number) & { total?: (nodes: readonly RouteNode[]) => number };
 
 /** Chooses a node per request; built once per routing table so a pick stays cheap. */
 export interface Balancer {
