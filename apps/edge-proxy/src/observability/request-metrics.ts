@@ -1,5 +1,4 @@
-import type { CacheOutcome } from './access-log';
-import { methodLabel } from './access-log';
+import { type CacheOutcome, methodLabel } from './access-log';
 import { BoundCounter, BoundHistogram, CounterCell, HistogramCell } from './bound-metrics';
 
 const CACHE_OUTCOMES: readonly CacheOutcome[] = ['HIT', 'MISS', 'STALE', 'REVALIDATED', 'BYPASS'];
@@ -11,6 +10,7 @@ const METHOD_LABELS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS
  */
 export class RequestMetrics {
   private readonly cells = new Map<number, { count: CounterCell; duration: HistogramCell }>();
+  private readonly durationCells = new Map<CacheOutcome, HistogramCell>();
 
   constructor(
     private readonly requests: BoundCounter<'method' | 'status' | 'cache'>,
@@ -32,8 +32,6 @@ export class RequestMetrics {
     cell.count.inc();
     cell.duration.observe(seconds);
   }
-
-  private readonly durationCells = new Map<CacheOutcome, HistogramCell>();
 
   private durationCell(cache: CacheOutcome): HistogramCell {
     let cell = this.durationCells.get(cache);
