@@ -1,10 +1,10 @@
 import http from 'node:http';
-import os from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, createHardenedServer, InProcessBus, listen, listenerLimits, listenerMetrics, Logger, StartupGate } from '@cdn/shared';
-import { createEdgeProxy } from '@cdn/edge-proxy';
+import { CdnConfig, InProcessBus, listen, Logger, StartupGate } from '@cdn/shared';
+import { createAdminListener, createClientListener } from './listeners';
 import { clientPortHandler, warnOfOpenAdminApi } from './client-port';
 import { startEmbeddedControlPlane } from './embedded-control-plane';
+import { createEmbeddedEdge } from './embedded-edge';
 
 export interface AllInOneServer {
   server: http.Server;
@@ -22,12 +22,10 @@ export interface AllInOneServer {
 export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<AllInOneServer> {
   const gate = new StartupGate();
   const registry = new Registry();
-  // The one port is the edge's client port first: its connections count under cdn_edge_.
-  const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_edge_') });
+  const server = createClientListener(config, gate, logger, registry);
   await listen(server, config.host, config.port);
   const adminGate = new StartupGate();
-  const adminServer =
-    config.adminPort === undefined ? undefined : createHardenedServer(adminGate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_cp_'), listener: 'admin' });
+  const adminServer = createAdminListener(config, adminGate, logger, registry);
 
   try {
     if (adminServer) await listen(adminServer, config.adminHost, config.adminPort!, { host: '--admin-host', port: '--admin-port' });
@@ -66,17 +64,7 @@ async function startParts(config: CdnConfig, logger: Logger, registry: Registry)
 
   const controlPlane = await startEmbeddedControlPlane(config, logger, bus, registry);
   const edgeSource = bus.source();
-  const edge = createEdgeProxy({
-    // The control plane owns the cache switch (--disable-cache, toggle_cache); the edge follows its table.
-    config: { ...config, cacheEnabled: true },
-    logger: logger.child({ name: 'edge-proxy' }),
-    source: edgeSource,
-    events: bus.events,
-    cacheCommands: bus.cacheCommands,
-    nodeLoads: bus.nodeLoads,
-    edgeId: config.edgeId ?? `${os.hostname()}-embedded`,
-    registry,
-  });
+  const edge = createEmbeddedEdge(config, logger, { source: edgeSource, events: bus.events, cacheCommands: bus.cacheCommands, nodeLoads: bus.nodeLoads }, registry);
   await edge.start();
   return {
     controlPlane,

@@ -3,19 +3,17 @@ import {
   BusRelay,
   CdnConfig,
   ClusterPrimary,
-  createHardenedServer,
   exitOnSignals,
   exitOnStartupFailure,
   InProcessBus,
   listen,
-  listenerLimits,
-  listenerMetrics,
   ProgramInfo,
   relayBusToWorkers,
   StartupGate,
   startClusterPrimary,
 } from '@cdn/shared';
 import type { ControlPlane } from '@cdn/control-plane';
+import { createAdminListener } from '../listeners';
 import { warnOfOpenAdminApi } from '../client-port';
 import { startEmbeddedControlPlane } from '../embedded-control-plane';
 import { listenOnAdminSocket } from './admin-socket';
@@ -36,8 +34,7 @@ export async function runAllInOnePrimary(info: ProgramInfo, config: CdnConfig): 
     const gate = new StartupGate();
     const socketServer = http.createServer(gate.listener);
     const adminGate = new StartupGate();
-    const adminServer =
-      config.adminPort === undefined ? undefined : createHardenedServer(adminGate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_cp_'), listener: 'admin' });
+    const adminServer = createAdminListener(config, adminGate, logger, registry);
     exitOnSignals(logger, async (signal) => {
       logger.info(`Received ${signal}, shutting down the ${config.workers} workers, then the control plane`);
       await pool.stop();

@@ -1,23 +1,19 @@
-import os from 'node:os';
 import { collectDefaultMetrics } from 'prom-client';
-import { createEdgeProxy } from '@cdn/edge-proxy';
 import {
   CdnConfig,
   closeGracefully,
   connectIpcBus,
-  createHardenedServer,
   exitOnSignals,
   exitOnStartupFailure,
   listen,
-  listenerLimits,
-  listenerMetrics,
   Logger,
   ProgramInfo,
   servingProcess,
   StartupGate,
-  workerEdgeId,
 } from '@cdn/shared';
 import { clientPortHandler } from '../client-port';
+import { createEmbeddedEdge } from '../embedded-edge';
+import { createClientListener } from '../listeners';
 import { relayToPrimary } from './admin-socket';
 
 /**
@@ -32,20 +28,10 @@ export async function runAllInOneWorker(info: ProgramInfo, config: CdnConfig): P
     const { registry } = serving;
     collectDefaultMetrics({ register: registry });
     const gate = new StartupGate();
-    const server = createHardenedServer(gate.listener, { limits: listenerLimits(config), logger, metrics: listenerMetrics(registry, 'cdn_edge_') });
+    const server = createClientListener(config, gate, logger, registry);
     await listen(server, config.host, config.port);
     const bus = connectIpcBus();
-    const edge = createEdgeProxy({
-      // The control plane owns the cache switch (--disable-cache, toggle_cache); the edge follows its table.
-      config: { ...config, cacheEnabled: true },
-      logger: logger.child({ name: 'edge-proxy' }),
-      source: bus.source,
-      events: bus.events,
-      cacheCommands: bus.cacheCommands,
-      nodeLoads: bus.nodeLoads,
-      edgeId: workerEdgeId(config.edgeId ?? `${os.hostname()}-embedded`, serving.slot),
-      registry,
-    });
+    const edge = createEmbeddedEdge(config, logger, bus, registry, serving.slot);
     await edge.start();
     exitOnSignals(logger, async () => {
       await closeGracefully(server);

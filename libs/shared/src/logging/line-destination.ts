@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import SonicBoom from 'sonic-boom';
-import { formatJsonLine, formatTextLine, requestLineFormat, type LogRecord } from './log-line';
+import { recordLineFormat, requestLineFormat } from './log-line';
 
 /** Where lines go: a file path or a file descriptor (1 for stdout), and whether it takes the per-request lines. */
 export interface LineTarget {
@@ -34,7 +34,7 @@ export function isLineDestination(stream: unknown): stream is LineDestination {
  * trip and go only to the targets that take them, so a busy edge writes each of them once.
  */
 export function lineDestination(options: { targets: readonly LineTarget[]; format: 'text' | 'json' }): LineDestination {
-  const format = options.format === 'json' ? formatJsonLine : formatTextLine;
+  const formatRecord = recordLineFormat(options.format);
   // minLength 1 writes as soon as a line is there, like 0, but makes flush() wait for the writes in progress.
   // A log that cannot be written (a full disk, a closed pipe) must not take the program down: it is said once on
   // stderr, and its lines are dropped from then on.
@@ -64,7 +64,7 @@ export function lineDestination(options: { targets: readonly LineTarget[]; forma
   const formatRequest = requestLineFormat(options.format);
   return {
     write(record: string) {
-      const line = format(JSON.parse(record) as LogRecord);
+      const line = formatRecord(record);
       for (const sink of allSinks) if (!broken.has(sink)) sink.write(line);
     },
     writeRequestLine(name, message) {

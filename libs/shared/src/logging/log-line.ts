@@ -53,6 +53,12 @@ function jsonRequestLine(name: string, message: string): string {
   return `${JSON.stringify({ level: 'INFO', time: isoNow(), name, msg: message })}\n`;
 }
 
+/** How a pino record (the JSON line pino writes) becomes its line in `format`. */
+export function recordLineFormat(format: 'text' | 'json'): (record: string) => string {
+  const formatLine = format === 'json' ? formatJsonLine : formatTextLine;
+  return (record) => formatLine(JSON.parse(record) as LogRecord);
+}
+
 /** How a per-request line (INFO, no pino record) is written in `format`. */
 export function requestLineFormat(format: 'text' | 'json'): (name: string, message: string) => string {
   return format === 'json' ? jsonRequestLine : textRequestLine;

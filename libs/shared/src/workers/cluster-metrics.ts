@@ -11,8 +11,7 @@ const COLLECT_TIMEOUT_MS = 2_000;
  * histograms are summed; each gauge says how it is aggregated (`aggregator`: sum by default, min, max).
  */
 export class ClusterRegistry extends Registry {
-  private nextId = 0;
-  private readonly pending = new Map<number, (metrics: MetricsJson) => void>();
+  private readonly reports = new PendingReplies<MetricsJson>();
 
   constructor(private readonly workers: () => Worker[]) {
     super();
@@ -25,7 +24,7 @@ export class ClusterRegistry extends Registry {
 
   /** Takes the workers' messages about metrics: their reports, and their requests for the aggregate. */
   onMessage(worker: Worker, message: WorkerMessage): void {
-    if (message.type === 'cdn:metrics:report') this.pending.get(message.id)?.(message.metrics);
+    if (message.type === 'cdn:metrics:report') this.reports.answer(message.id, message.metrics);
     if (message.type === 'cdn:metrics:ask') {
       this.metrics().then(
         (text) => worker.isConnected() && worker.send({ type: 'cdn:metrics:answer', id: message.id, text }),
@@ -35,17 +34,7 @@ export class ClusterRegistry extends Registry {
   }
 
   private collect(worker: Worker): Promise<MetricsJson | undefined> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => finish(undefined), COLLECT_TIMEOUT_MS);
-      const finish = (metrics: MetricsJson | undefined) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        resolve(metrics);
-      };
-      this.pending.set(id, finish);
-      worker.send({ type: 'cdn:metrics:collect', id }, (err: Error | null) => err && finish(undefined));
-    });
+    return this.reports.ask(COLLECT_TIMEOUT_MS, (id) => worker.send({ type: 'cdn:metrics:collect', id }, (err: Error | null) => err && this.reports.answer(id, undefined)));
   }
 }
 
@@ -54,8 +43,7 @@ export class ClusterRegistry extends Registry {
  * exposition (what /metrics on this worker serves) is the primary's aggregate of every worker.
  */
 export class WorkerRegistry extends Registry {
-  private nextId = 0;
-  private readonly waiting = new Map<number, (text: string | undefined) => void>();
+  private readonly answers = new PendingReplies<string>();
 
   constructor() {
     super();
@@ -63,22 +51,36 @@ export class WorkerRegistry extends Registry {
       if (message.type === 'cdn:metrics:collect') {
         void this.getMetricsAsJSON().then((metrics) => sendToPrimary({ type: 'cdn:metrics:report', id: message.id, metrics }));
       }
-      if (message.type === 'cdn:metrics:answer') this.waiting.get(message.id)?.(message.text);
+      if (message.type === 'cdn:metrics:answer') this.answers.answer(message.id, message.text);
     });
   }
 
-  override metrics(): Promise<string> {
+  override async metrics(): Promise<string> {
+    const text = await this.answers.ask(2 * COLLECT_TIMEOUT_MS, (id) => sendToPrimary({ type: 'cdn:metrics:ask', id }));
+    if (text === undefined) throw new Error('the primary did not answer with the metrics of every worker');
+    return text;
+  }
+}
+
+/** Questions sent over IPC, each with an id, waiting for the answer with that id: undefined when none comes in time. */
+class PendingReplies<T> {
+  private nextId = 0;
+  private readonly waiting = new Map<number, (value: T | undefined) => void>();
+
+  ask(timeoutMs: number, send: (id: number) => void): Promise<T | undefined> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(undefined), 2 * COLLECT_TIMEOUT_MS);
-      const finish = (text: string | undefined) => {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.answer(id, undefined), timeoutMs);
+      this.waiting.set(id, (value) => {
         clearTimeout(timer);
         this.waiting.delete(id);
-        if (text === undefined) reject(new Error('the primary did not answer with the metrics of every worker'));
-        else resolve(text);
-      };
-      this.waiting.set(id, finish);
-      sendToPrimary({ type: 'cdn:metrics:ask', id });
+        resolve(value);
+      });
+      send(id);
     });
+  }
+
+  answer(id: number, value: T | undefined): void {
+    this.waiting.get(id)?.(value);
   }
 }

@@ -47,17 +47,19 @@ export function connectIpcBus(): IpcBus {
       publish: (event, data) => sendToPrimary({ type: 'cdn:bus:event', event, data }),
       close: async () => undefined,
     },
-    cacheCommands: ipcBroadcast<CacheCommand>('cdn:bus:command', (message) => (message.type === 'cdn:bus:command' ? message.command : undefined), (command) => ({ type: 'cdn:bus:command', command })),
-    nodeLoads: ipcBroadcast<NodeLoads>('cdn:bus:loads', (message) => (message.type === 'cdn:bus:loads' ? message.loads : undefined), (loads) => ({ type: 'cdn:bus:loads', loads })),
+    cacheCommands: ipcBroadcast<CacheCommand>((message) => (message.type === 'cdn:bus:command' ? message.command : undefined), (command) => ({ type: 'cdn:bus:command', command })),
+    nodeLoads: ipcBroadcast<NodeLoads>((message) => (message.type === 'cdn:bus:loads' ? message.loads : undefined), (loads) => ({ type: 'cdn:bus:loads', loads })),
     firstTable: started,
   };
 }
 
-/** A broadcast through the primary, which sends every message to every worker (the publisher too, as on NATS). */
-function ipcBroadcast<T>(type: PrimaryMessage['type'], read: (message: PrimaryMessage) => T | undefined, wrap: (value: T) => WorkerMessage): Broadcast<T> {
+/**
+ * A broadcast through the primary, which sends every message to every worker (the publisher too, as on NATS).
+ * `read` takes the value out of this broadcast's messages (undefined for any other), `wrap` puts one in.
+ */
+function ipcBroadcast<T>(read: (message: PrimaryMessage) => T | undefined, wrap: (value: T) => WorkerMessage): Broadcast<T> {
   const handlers = new Set<(message: T) => void>();
   const stop = onPrimaryMessage((message) => {
-    if (message.type !== type) return;
     const value = read(message);
     if (value !== undefined) for (const handler of handlers) handler(value);
   });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CdnConfig } from '../config/options';
 import { type LineDestination } from '../logging/line-destination';
-import { formatJsonLine, formatTextLine, requestLineFormat, type LogRecord } from '../logging/log-line';
+import { recordLineFormat, requestLineFormat } from '../logging/log-line';
 import { createLogger, logDestination } from '../logging/logger';
 import { checkProgramLogFile } from '../logging/program-logger';
 import { sendToPrimary } from './worker-messages';
@@ -29,7 +29,7 @@ export function createWorkerLogger(name: string, config: Pick<CdnConfig, 'logLev
 
 /** Event lines and per-request lines travel apart: the primary sends them to different targets (--log-stdout). */
 function workerLogDestination(format: 'text' | 'json'): LineDestination {
-  const formatLine = format === 'json' ? formatJsonLine : formatTextLine;
+  const formatRecord = recordLineFormat(format);
   const formatRequest = requestLineFormat(format);
   let events = '';
   let requests = '';
@@ -59,7 +59,7 @@ function workerLogDestination(format: 'text' | 'json'): LineDestination {
     queued();
   };
   return {
-    write: (record: string) => writeLines(formatLine(JSON.parse(record) as LogRecord), false),
+    write: (record: string) => writeLines(formatRecord(record), false),
     writeRequestLine: (name, message) => writeLines(formatRequest(name, message), true),
     writeLines,
     // Messages leave in order: once the last one is out, every earlier one is.
