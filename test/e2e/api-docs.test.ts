@@ -3,16 +3,29 @@
  * rendering it at /docs, with every file from themselves; every documented operation is routed and answers
  * only what the document says.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, request } from '../support/http';
 import { eventually, freePort } from '../support/ports';
-import { startApp, startNats, stopAll } from '../support/processes';
+import { startApp, startNats, stopAll, tempDir } from '../support/processes';
 
 const TOKEN = 'api-docs-admin-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 afterEach(() => stopAll());
+
+/**
+ * The page as Debian's Chromium renders it, scripts run, under the page's own Content-Security-Policy: a file it
+ * could not load, or a script the policy blocked, leaves no operation drawn. Its own profile, so that runs in
+ * parallel do not share one.
+ */
+async function renderedPage(url: string): Promise<string> {
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${tempDir('chromium-')}`, '--virtual-time-budget=15000', '--dump-dom', url];
+  const { stdout } = await promisify(execFile)('/usr/bin/chromium', args, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
 
 /** Fetches and checks the document, the page and the page's largest file; answers the document. */
 async function checkDocs(base: string): Promise<any> {
@@ -74,7 +87,12 @@ describe('API documentation on the built programs', () => {
     await eventually(async () => (await get(`${app.url}/readyz`)).status === 200, 15_000);
     const document = await checkDocs(app.url);
     await checkEveryOperationAnswersAsDocumented(app.url, document);
-  });
+
+    const dom = await renderedPage(`${app.url}/docs`);
+    const drawn = new Set([...dom.matchAll(/class="opblock-summary-path" data-path="([^"]+)"/g)].map((m) => m[1]));
+    expect([...drawn].sort()).toEqual(Object.keys(document.paths).sort());
+    expect(dom).toContain('CDN management system: admin API');
+  }, 90_000);
 
   it('all-in-one with --admin-port: the documentation is where the admin API is, not on the client port', async () => {
     const adminPort = await freePort();

@@ -40,7 +40,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     info: { title: 'CDN management system: admin API', version: VERSION, description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
     servers: [{ url: '/', description: 'the control plane that serves this document' }],
     tags: [
-      { name: 'nodes', description: 'Registration, heartbeats, health and drain (the first four paths are the original manual\'s)' },
+      { name: 'nodes', description: 'Registration, heartbeats, health and drain (/register_node, /heartbeat and GET /nodes are the original manual\'s)' },
       { name: 'cache', description: 'The cache switch, purges and warms, and their receipts' },
       { name: 'cluster', description: 'Edges and control-plane replicas' },
       { name: 'probes', description: 'Liveness, readiness and metrics: open, for schedulers and scrapers' },
