@@ -158,4 +158,17 @@ describe('GET /docs-json and /docs', () => {
     expect(script).toContain('validatorUrl: null');
     expect(await (await fetch(`${cp.url}/docs/swagger-ui-bundle.js`)).text()).not.toContain('sourceMappingURL');
   });
+
+  it('answers a browser revalidating an unchanged file with 304 and no body', async () => {
+    const cp = await start();
+    const first = await fetch(`${cp.url}/docs/swagger-ui-bundle.js`);
+    await first.arrayBuffer();
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    const again = await fetch(`${cp.url}/docs/swagger-ui-bundle.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect((await fetch(`${cp.url}/docs/swagger-ui-bundle.js`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
 });
