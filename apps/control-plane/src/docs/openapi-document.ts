@@ -21,7 +21,7 @@ const DESCRIPTION = `The control plane's admin API: nodes, health, the cache and
 
 **Tokens.** Without any token option the API is open, as in the original manual. With --admin-token (or --admin-token-file), every call but /healthz, /readyz, /metrics and this documentation needs \`Authorization: Bearer <token>\`: an admin token for anything, a viewer token (--viewer-token) for GET and HEAD, a node's own token (from its registration) for that node's heartbeats only. A missing or unknown token gets 401, one that may not do this 403.
 
-**Errors.** Every 4xx/5xx answer is JSON \`{"error": "<stable code>", "message": "..."}\` (see the Error schema). A known path asked with another method gets 405 \`method_not_allowed\` with \`Allow\`; an unknown path 404 \`not_found\`. A request with an \`Origin\` that --admin-cors-origin does not allow gets 403 \`forbidden\`: to use "Try it out" for changes from this page, allow the page's own origin.
+**Errors.** Every 4xx/5xx answer is JSON \`{"error": "<stable code>", "message": "..."}\` (see the Error schema). A known path asked with another method gets 405 \`method_not_allowed\` with \`Allow\`; an unknown path 404 \`not_found\`. A request from a browser origin the API does not trust (see --admin-cors-origin) gets 403 \`forbidden\`; this matters for "Try it out" of changes from this page.
 
 **Bodies** are JSON, sent with \`Content-Type: application/json\` (415 otherwise), at most 64 KiB (1 MiB for cache purge and warm).
 
