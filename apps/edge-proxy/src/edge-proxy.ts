@@ -23,6 +23,7 @@ import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
 import { formatAccessLine } from './observability/access-log';
+import { bodyBytesOf, type CountingRequest, type CountingResponse } from './observability/counting-http';
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
@@ -92,7 +93,9 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const requestLog = requestLogOf(logger);
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
-  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
+  const startedAt = now();
+  let lastUpdate: number | undefined;
+  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, lastUpdate: () => lastUpdate ?? startedAt, now }, () => inFlightByNode());
   const waitingFor = options.waitingFor ?? (() => 'the first routing table');
   // Read now, so that seeds without --cache-redis-cluster, or a CA file that is no certificate, stop the start with a line naming the flag.
   const redisTarget = readRedisTarget(config);
@@ -104,6 +107,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
         tlsCa: redisTlsCa,
         logger,
         onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }),
+        onDuration: (operation, seconds) => metrics.sharedTierDuration.observe({ operation }, seconds),
         onTopologyChange: () => metrics.sharedTopologyChanges.inc(),
       })
     : undefined;
@@ -190,6 +194,11 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   /** Nodes left out of the table for their URL, by "id url": each is reported once, not on every table. */
   const unusable = new Set<string>();
 
+  function inFlightByNode(): [string, number][] {
+    const state = routing;
+    return state === undefined ? [] : [...state.targets.keys()].map((id) => [id, health.inFlight(id)]);
+  }
+
   function onUnusable(node: RouteNode, reason: string): void {
     const key = `${node.id} ${node.url}`;
     if (unusable.has(key)) return;
@@ -211,7 +220,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const previous = routing;
     routing = next;
     loads.follow(table);
-    health.retain(new Set(next.targets.keys()));
+    const nodeIds = new Set(next.targets.keys());
+    health.retain(nodeIds);
+    metrics.upstream.retain(nodeIds);
+    lastUpdate = now();
     for (const line of tableTransitionLines(next, previous, now(), waitingFor())) logger[line.level](line.message);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
@@ -248,7 +260,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
-    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000);
+    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, bodyBytesOf(this as CountingResponse), bodyBytesOf(this.req as CountingRequest));
     requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
   }
 

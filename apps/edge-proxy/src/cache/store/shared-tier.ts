@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CacheEntry } from './cache-entry';
 import { connectCluster } from './cluster-connection';
@@ -57,6 +58,8 @@ export interface SharedTierOptions {
   namespace?: string;
   /** Called on every failure, and every refused connection attempt (the edge counts them in a metric). */
   onFailure?: (kind: SharedFailure, operation: string) => void;
+  /** Called when an operation that went to Redis is over, whatever its result, with how long it took (the edge's histogram). */
+  onDuration?: (operation: string, seconds: number) => void;
   /** Called when a cluster's slot map changes (a failover, a resharding), with how (the edge counts them; logged at DEBUG). */
   onTopologyChange?: (change: string) => void;
   /** Consecutive timeouts after which Redis counts as down (then probed until it answers); default 3. */
@@ -72,6 +75,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   const purgeTimeoutMs = options.purgeTimeoutMs ?? 30_000;
   const timeoutsBeforeDown = options.timeoutsBeforeDown ?? 3;
   const onFailure = options.onFailure ?? (() => {});
+  const onDuration = options.onDuration ?? (() => {});
   const keys = sharedKeys(options.namespace ?? 'cdn');
   const target = readRedisTarget({ cacheRedisUrl: options.url, cacheRedisCluster: options.cluster ?? false })!;
   const health = createSharedAvailability(logger, target.where);
@@ -151,6 +155,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   async function attempt<T>(operation: string, fallback: T, work: () => Promise<T>, how: { key?: string; write?: boolean } = {}): Promise<T> {
     if (closed || !health.available) return fallback;
     if (how.key !== undefined && !redis.serves(how.key)) return fallback;
+    const startedAt = performance.now();
     try {
       const result = await withDeadline(work(), how.write ? writeTimeoutMs : timeoutMs);
       if (!how.write) consecutiveTimeouts = 0;
@@ -158,6 +163,8 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     } catch (err) {
       noteFailure(err, operation, how.write);
       return fallback;
+    } finally {
+      onDuration(operation, (performance.now() - startedAt) / 1000);
     }
   }
 
@@ -238,11 +245,14 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     deletePrimaries: (primaries) => attempt('invalidate', 0, () => deleteVariants(redis, [...new Set(primaries)].map((primary) => keys.variants(primary)))),
     purge: async (match, soft, now) => {
       if (closed || !health.available) throw new Error('Shared cache unavailable: Redis is not connected');
+      const startedAt = performance.now();
       try {
         return await withDeadline(purgeShared(redis, keys, match, soft, now), purgeTimeoutMs);
       } catch (err) {
         noteFailure(err, 'purge');
         throw err;
+      } finally {
+        onDuration('purge', (performance.now() - startedAt) / 1000);
       }
     },
     get available() {
