@@ -59,6 +59,11 @@ export interface EdgeProxyOptions {
   edgeId: string;
   /** Default: a new Registry. Every metric is prefixed cdn_edge_ so that a shared registry holds no clash. */
   registry?: Registry;
+  /**
+   * Whether this edge's metrics give the shared tier's size (default true). Of a --workers edge only one worker
+   * does: the primary sums its workers' gauges, and every worker sees the same Redis.
+   */
+  reportsSharedSize?: boolean;
   /** Clock in ms (tests). */
   now?: () => number;
   /** Numbers in [0, 1) for the weighted choice (tests). */
@@ -95,7 +100,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const startedAt = now();
   let lastUpdate: number | undefined;
-  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, lastUpdate: () => lastUpdate ?? startedAt, now }, () => inFlightByNode());
+  const sharedSize = options.reportsSharedSize === false ? undefined : () => shared?.size() ?? Promise.resolve(undefined);
+  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, lastUpdate: () => lastUpdate ?? startedAt, now }, () => inFlightByNode(), sharedSize);
   const waitingFor = options.waitingFor ?? (() => 'the first routing table');
   // Read now, so that seeds without --cache-redis-cluster, or a CA file that is no certificate, stop the start with a line naming the flag.
   const redisTarget = readRedisTarget(config);

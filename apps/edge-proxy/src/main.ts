@@ -93,6 +93,8 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     nodeLoads,
     edgeId,
     registry,
+    // One worker reports the shared tier's size: the primary sums the workers' gauges.
+    reportsSharedSize: writesState,
     savedTable: stateDir?.saved,
     onTableApplied: stateDir && writesState ? (table, appliedAt) => stateDir.writer.save(table, appliedAt) : undefined,
     waitingFor,

@@ -41,6 +41,9 @@ export interface CacheSize {
   readonly bytes: number;
 }
 
+/** The shared tier's size, read on scrape; undefined when there is no shared tier, or this process does not report it. */
+export type SharedSize = (() => Promise<{ keys: number; bytes: number } | undefined>) | undefined;
+
 /** What the routing-table gauges read on each scrape: where the table in use came from, when it was applied, and the clock. */
 export interface TableInUse {
   origin(): TableOrigin | undefined;
@@ -54,9 +57,9 @@ export type InFlightByNode = () => Iterable<readonly [node: string, inFlight: nu
 
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: TableInUse, inFlight: InFlightByNode): EdgeMetrics {
+export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: TableInUse, inFlight: InFlightByNode, sharedSize?: SharedSize): EdgeMetrics {
   const registers = [registry];
-  registerCacheGauges(registers, cache);
+  registerCacheGauges(registers, cache, sharedSize);
   registerTableGauges(registers, table);
   registerInFlightGauge(registers, inFlight);
   const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter<L>({ name: `cdn_edge_${name}`, help, labelNames, registers });
@@ -120,24 +123,39 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
   };
 }
 
-/** Read on scrape, so the request path never updates them. */
-function registerCacheGauges(registers: Registry[], cache: CacheSize): void {
+/**
+ * Read on scrape, so the request path never updates them. The shared tier's figures are one Redis asked once per
+ * scrape (both gauges share the answer); while it does not answer, its series are left out.
+ */
+function registerCacheGauges(registers: Registry[], cache: CacheSize, sharedSize: SharedSize): void {
+  let asking: Promise<{ keys: number; bytes: number } | undefined> | undefined;
+  const shared = () => {
+    if (sharedSize === undefined) return Promise.resolve(undefined);
+    asking ??= sharedSize().finally(() => setImmediate(() => (asking = undefined)));
+    return asking;
+  };
   new Gauge({
     name: 'cdn_edge_cache_entries',
-    help: 'Entries held by a cache tier (memory)',
+    help: 'Entries held by a cache tier: memory; shared, the keys of its Redis (entries and the indexes that find them)',
     labelNames: ['tier'],
     registers,
-    collect() {
+    async collect() {
+      this.reset();
       this.set({ tier: 'memory' }, cache.entries);
+      const size = await shared();
+      if (size) this.set({ tier: 'shared' }, size.keys);
     },
   });
   new Gauge({
     name: 'cdn_edge_cache_bytes',
-    help: 'Bytes held by a cache tier (memory: bodies, headers, keys and the objects that hold them)',
+    help: 'Bytes held by a cache tier: memory, its bodies, headers, keys and the objects that hold them; shared, the memory its Redis uses',
     labelNames: ['tier'],
     registers,
-    collect() {
+    async collect() {
+      this.reset();
       this.set({ tier: 'memory' }, cache.bytes);
+      const size = await shared();
+      if (size) this.set({ tier: 'shared' }, size.bytes);
     },
   });
 }

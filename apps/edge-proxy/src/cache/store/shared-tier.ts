@@ -9,7 +9,7 @@ import { redisRefusal } from './redis-refusal';
 import { readRedisTarget } from './redis-target';
 import { connectServer } from './server-connection';
 import { createSharedAvailability } from './shared-availability';
-import { type ConnectionEvents, messageOf } from './shared-connection';
+import { type ConnectionEvents, messageOf, type RedisSize } from './shared-connection';
 import { sharedKeys } from './shared-keys';
 import { deleteVariants, purgeShared } from './shared-purge';
 import { primaryOf } from './variant-key';
@@ -27,6 +27,8 @@ export interface SharedTier {
   deletePrimaries(primaries: readonly string[]): Promise<number>;
   /** Hard or soft purge by url / prefix / tag across the whole shared tier (every master of a cluster); resolves the count affected; rejects only if Redis is unreachable (the caller reports it in a receipt). */
   purge(match: PurgeMatch, soft: boolean, now: number): Promise<number>;
+  /** Keys and used memory of the Redis behind the tier (every connected master); undefined while it does not answer. */
+  size(): Promise<RedisSize | undefined>;
   /** True while Redis answers (on a cluster, at least some masters); false during an outage (then every call fails open quickly without waiting for the timeout again). */
   readonly available: boolean;
   /** True while the part of Redis holding this primary key's entries answers (on a cluster, the master of its slot). */
@@ -255,6 +257,8 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
         onDuration('purge', (performance.now() - startedAt) / 1000);
       }
     },
+    // Read on scrape, so a write's deadline: a slow answer must not count towards marking Redis down.
+    size: () => attempt('size', undefined, () => redis.size(), { write: true }),
     get available() {
       return !closed && health.available;
     },
