@@ -1,6 +1,7 @@
 /**
  * Every program's /metrics passes `promtool check metrics` (Debian's prometheus package): the all-in-one server,
- * the split control plane and edge, and an edge with --workers 2 whose primary aggregates its workers. Each has
+ * the split control plane and edge, and an edge and an all-in-one server with --workers 2, whose primary
+ * aggregates its workers. Each has
  * seen traffic first, so the per-node, per-edge and per-operation series are there to be checked too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +96,16 @@ describe('promtool check metrics on every program', () => {
     expect(status).toBe(0);
     expect(text).toContain('cdn_edge_worker_restarts_total');
     expect(text).toContain('cdn_edge_upstream_in_flight{node="node1"}');
+  });
+
+  it('the all-in-one server with --workers 2: its control plane in the primary, an edge in each worker', async () => {
+    const app = await startApp('allInOne', ['--workers', '2']);
+    await post(`${app.url}/register_node`, { id: 'node1', url: origin.url, location: 'Beijing', capacity: 10 });
+    await traffic(app.url);
+    const { status, problems, text } = await lint(app.url);
+    expect(problems).toBe('');
+    expect(status).toBe(0);
+    expect(text).toContain('cdn_cp_node_up{node="node1",location="Beijing"} 1');
+    expect(text).toMatch(/^cdn_edge_requests_total\{method="GET",status="200",cache="HIT"\} [1-9]/m);
   });
 });
