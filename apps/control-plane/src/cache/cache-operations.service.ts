@@ -11,7 +11,7 @@ import { CacheOperation, createOperation, entriesAffected, OperationView, pendin
 import type { PurgeRequest, WarmRequest } from './cache-request';
 import { BUS_CONNECTION, CACHE_COMMAND_BUS, OPERATION_STORE } from './cache.constants';
 import { commandFor, planDelivery } from './delivery';
-import { OperationLog } from './operation-log';
+import { MAX_OPERATIONS, OPERATION_TTL_MS, OperationLog } from './operation-log';
 import { OperationMetrics } from './operation-metrics';
 
 /** Among replicas, the leader reads every kept operation again once per this many delivery rounds. */
@@ -39,7 +39,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
   private readonly refused: Counter<'type' | 'reason'>;
   private readonly resends: Counter<'type'>;
   private readonly completed: Counter<'type' | 'result'>;
-  private readonly ends: OperationMetrics;
+  private readonly outcomes: OperationMetrics;
   private readonly receipts: Counter<'type' | 'result'>;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
@@ -57,11 +57,11 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     @Inject(TIMINGS) private readonly timings: Timings,
     @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
-    this.operations = new OperationLog(clock, undefined, undefined, (operation) => {
-      this.ends.expired(operation.type);
+    this.operations = new OperationLog(clock, OPERATION_TTL_MS, MAX_OPERATIONS, (operation) => {
+      this.outcomes.expired(operation.type);
       this.logger.warn(`Cache ${operation.type} ${operation.id} expired still waiting for edge(s) ${pendingEdges(operation).join(', ')}`);
     });
-    this.ends = new OperationMetrics(metrics, () => this.operations.pending(), clock);
+    this.outcomes = new OperationMetrics(metrics, () => this.operations.pending(), clock);
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [metrics] });
     this.sent = counter('cdn_cp_cache_operations_accepted_total', 'Cache operations accepted and sent to the edges, by type (purge, warm)', ['type']);
     this.refused = counter('cdn_cp_cache_operations_refused_total', 'Cache operations refused, by type and reason (bus_unavailable, not_saved)', ['type', 'reason']);
@@ -224,7 +224,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onCompleted(operation: CacheOperation): void {
-    this.ends.completed(operation);
+    this.outcomes.completed(operation);
     const answered = `${operation.receipts.size} edges, ${entriesAffected(operation)} entries affected`;
     if (operation.lostEdges.length === 0) {
       this.completed.inc({ type: operation.type, result: 'answered' });
@@ -276,7 +276,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     this.sent.inc({ type: operation.type });
     if (operation.completedAt !== null) {
       this.completed.inc({ type: operation.type, result: 'no_edges' });
-      this.ends.completed(operation);
+      this.outcomes.completed(operation);
     }
     return operation;
   }
