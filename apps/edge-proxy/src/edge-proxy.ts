@@ -23,7 +23,7 @@ import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
 import { formatAccessLine } from './observability/access-log';
-import { bodyBytesOf, type CountingRequest, type CountingResponse } from './observability/counting-http';
+import { receivedBodyBytes, sentBodyBytes } from './observability/counting-http';
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
@@ -266,7 +266,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
-    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, bodyBytesOf(this as CountingResponse), bodyBytesOf(this.req as CountingRequest));
+    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, sentBodyBytes(this), receivedBodyBytes(this.req));
     requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
   }
 

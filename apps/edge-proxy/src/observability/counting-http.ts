@@ -45,7 +45,12 @@ export const COUNTING_HTTP: Pick<http.ServerOptions, 'IncomingMessage' | 'Server
   ServerResponse: CountingResponse as unknown as typeof http.ServerResponse,
 };
 
-/** Body bytes of an exchange; 0 from a listener made without COUNTING_HTTP. */
-export function bodyBytesOf(message: { bodyBytes?: number } | undefined): number {
-  return message?.bodyBytes ?? 0;
+/** Body bytes sent in answer to a request; 0 for HEAD (Node sends no body, whatever was written), or from a listener made without COUNTING_HTTP. */
+export function sentBodyBytes(res: http.ServerResponse): number {
+  return res.req?.method === 'HEAD' ? 0 : ((res as Partial<CountingResponse>).bodyBytes ?? 0);
+}
+
+/** Body bytes of a request; 0 from a listener made without COUNTING_HTTP. */
+export function receivedBodyBytes(req: http.IncomingMessage): number {
+  return (req as Partial<CountingRequest>).bodyBytes ?? 0;
 }

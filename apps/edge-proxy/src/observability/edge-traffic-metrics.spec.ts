@@ -56,6 +56,19 @@ describe('edge traffic metrics', () => {
     expect(sample(text, 'cdn_edge_received_bytes_total')).toBe(12_345);
   });
 
+  it('counts no body for HEAD, whatever the answer wrote', async () => {
+    edge = await startEdge();
+    await edge.putNodes(routeNode('node1', await node(cacheable)));
+    await request(`${edge.url}/cdn/a`);
+    await request(`${edge.url}/cdn/a`, { method: 'HEAD' });
+    await request(`${edge.url}/cdn/nothing`, { method: 'HEAD', headers: { 'cache-control': 'only-if-cached' } });
+    await closed(edge);
+    const text = await edge.registry.metrics();
+    expect(sample(text, 'cdn_edge_requests_total{method="HEAD",status="200",cache="HIT"}')).toBe(1);
+    expect(sample(text, 'cdn_edge_sent_bytes_total{cache="HIT"}') ?? 0).toBe(0);
+    expect(sample(text, 'cdn_edge_sent_bytes_total{cache="MISS"}')).toBe(1000);
+  });
+
   it('counts JSON error bodies as sent', async () => {
     edge = await startEdge();
     const answer = await request(`${edge.url}/cdn/nothing-routes-here`);
