@@ -33,7 +33,7 @@ async function cacheFull(target) {
   for (let i = 0; i < 2 * CACHE_MIB; i++) await request(`${target.base}/cdn/fill/${i}`);
   const after = rss(target.pid);
   const metrics = (await request(`${target.base}/metrics`)).body.toString();
-  const cachedBytes = Number(/^cdn_edge_cache_bytes (\S+)$/m.exec(metrics)?.[1]);
+  const cachedBytes = Number(/^cdn_edge_cache_bytes\{tier="memory"\} (\S+)$/m.exec(metrics)?.[1]);
   return { beforeMiB: before / MiB, afterMiB: after / MiB, cachedMiB: cachedBytes / MiB, growthToLimit: (after - before) / (CACHE_MIB * MiB) };
 }
 

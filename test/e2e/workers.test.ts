@@ -56,7 +56,7 @@ async function versionedOrigin(): Promise<Origin & { state: { version: number } 
  */
 async function purgeFromEveryWorker(options: { edge: string; admin: string; path: string; origin: Origin & { state: { version: number } } }) {
   const { edge, admin, path: name, origin } = options;
-  const entries = async () => sample((await get(`${edge}/metrics`)).text, 'cdn_edge_cache_entries');
+  const entries = async () => sample((await get(`${edge}/metrics`)).text, 'cdn_edge_cache_entries{tier="memory"}');
   const base = await entries();
   await eventually(async () => {
     await getOnNewConnection(`${edge}/cdn/${name}`);

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CdnConfig, InProcessBus, listen, Logger, StartupGate } from '@cdn/shared';
+import { Registry } from 'prom-client';
+import { CdnConfig, InProcessBus, listen, Logger, registerProcessMetrics, StartupGate } from '@cdn/shared';
 import { createAdminListener, createClientListener } from './listeners';
 import { clientPortHandler, warnOfOpenAdminApi } from './client-port';
 import { startEmbeddedControlPlane } from './embedded-control-plane';
@@ -59,7 +59,7 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
 }
 
 async function startParts(config: CdnConfig, logger: Logger, registry: Registry) {
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   const bus = new InProcessBus();
 
   const controlPlane = await startEmbeddedControlPlane(config, logger, bus, registry);

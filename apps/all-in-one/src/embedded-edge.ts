@@ -23,5 +23,7 @@ export function createEmbeddedEdge(config: CdnConfig, logger: Logger, bus: Embed
     nodeLoads: bus.nodeLoads,
     edgeId: workerEdgeId(config.edgeId ?? `${os.hostname()}-embedded`, slot),
     registry,
+    // The primary sums its workers' gauges, and every worker sees the same Redis: one reports its size.
+    reportsSharedSize: slot === undefined || slot === 1,
   });
 }

@@ -73,7 +73,7 @@ describe('POST /cache/purge', () => {
     expect(messages(cp.logs, LEVEL.info)).toContain(`Cache operation ${id} complete: 2 edges, 7 entries affected`);
     expect(messages(cp.logs, LEVEL.warn)).toContain(`Cache purge ${id}: edge edge-b finished with errors (4 entries affected): shared tier unavailable: ECONNREFUSED`);
     const metrics = await cp.registry.metrics();
-    expect(metrics).toContain('cdn_cp_cache_operations_total{type="purge"} 1');
+    expect(metrics).toContain('cdn_cp_cache_operations_accepted_total{type="purge"} 1');
     expect(metrics).toContain('cdn_cp_cache_receipts_total{type="purge",result="ok"} 1');
     expect(metrics).toContain('cdn_cp_cache_receipts_total{type="purge",result="errors"} 1');
     expect(metrics).toContain('cdn_cp_cache_operations_pending 0');
@@ -136,7 +136,7 @@ describe('POST /cache/warm', () => {
     await eventually(async () => (await cp.call('GET', `/operations/${id}`)).body.complete === true);
     expect(messages(cp.logs, LEVEL.info)).toContain(`Cache warm ${id} sent to 1 edges (urls=2)`);
     expect(messages(cp.logs, LEVEL.info)).toContain(`Cache operation ${id} complete: 1 edges, 1 entries affected`);
-    expect(await cp.registry.metrics()).toContain('cdn_cp_cache_operations_total{type="warm"} 1');
+    expect(await cp.registry.metrics()).toContain('cdn_cp_cache_operations_accepted_total{type="warm"} 1');
   });
 
   it('answers 400 without urls', async () => {

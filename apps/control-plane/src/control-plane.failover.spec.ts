@@ -69,8 +69,8 @@ describe('active probes', () => {
     expect(messages(cp.logs, LEVEL.info).some((m) => m.startsWith('Node node1 is active again (was inactive): healthy: probe HTTP 200'))).toBe(true);
 
     const metrics = (await cp.call('GET', '/metrics')).body as string;
-    expect(metrics).toMatch(/cdn_cp_probes_total\{result="failure"\} [3-9]/);
-    expect(metrics).toMatch(/cdn_cp_probes_total\{result="success"\} \d/);
+    expect(metrics).toMatch(/cdn_cp_probes_total\{node="node1",result="failure"\} [3-9]/);
+    expect(metrics).toMatch(/cdn_cp_probes_total\{node="node1",result="success"\} \d/);
     expect(metrics).toContain('cdn_cp_probe_duration_seconds_bucket');
     expect(metrics).toContain('cdn_cp_node_transitions_total{from="active",to="inactive"} 1');
     expect(metrics).toContain('cdn_cp_node_transitions_total{from="inactive",to="active"} 1');
@@ -91,7 +91,7 @@ describe('active probes', () => {
   });
 
   it('does not probe where this replica is not the leader', async () => {
-    const notLeading: Leadership = { self: 'follower', isLeader: () => false, onChange: () => undefined, view: async () => ({ self: 'follower', leader: null, replicas: [], lease_expires_at: null }) };
+    const notLeading: Leadership = { self: 'follower', isLeader: () => false, leaderId: () => undefined, onChange: () => undefined, view: async () => ({ self: 'follower', leader: null, replicas: [], lease_expires_at: null }) };
     const node = await origin();
     const cp = await start({ config: PROBING, leadership: notLeading });
     await cp.call('POST', '/register_node', JSON.stringify({ ...NODE1, url: node.url }));

@@ -24,7 +24,8 @@ import { createFileOperationStore, operationsFileFor } from './cache/store/file-
 import type { OperationStore } from './cache/store/operation-store';
 import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
-import type { Leadership } from './cluster/leadership';
+import { registerLeaderGauges } from './cluster/leader-gauges';
+import { LEADERSHIP, type Leadership } from './cluster/leadership';
 import type { Replication } from './cluster/replication';
 import { followReplicatedState } from './cluster/follow-replicated-state';
 import { HealthService } from './health/health.service';
@@ -131,6 +132,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     await app.startAllMicroservices();
     await app.init();
     routes.learn(express.router.stack);
+    registerLeaderGauges(registry, app.get<Leadership>(LEADERSHIP));
 
     // Replicas fill their table from the node bucket (seeded from --nodes-file when the bucket holds none).
     if (options.replication) await followReplicatedState(app, options.replication, config, logger);

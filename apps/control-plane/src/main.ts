@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import {
+  BusConnection,
   CdnConfig,
   checkOptionsOrExit,
   connectNats,
@@ -27,9 +28,11 @@ import {
   readNatsCredentials,
   redactUrl,
   StartupGate,
+  watchNatsConnected,
   watchNatsConnection,
+  registerProcessMetrics,
 } from '@cdn/shared';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { createNatsOperationStore } from './cache/store/nats-operation-store';
 import { CLUSTER_BUCKET, KvBucket, NODES_BUCKET } from './cluster/kv-bucket';
 import { LeaderLease } from './cluster/leader-lease';
@@ -65,7 +68,9 @@ async function main(): Promise<void> {
 
 async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCredentials, logger: Logger, program: string): Promise<void> {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'cdn_cp_' });
+  registerProcessMetrics(registry);
+  let busConnection: BusConnection | undefined;
+  watchNatsConnected(registry, 'cdn_cp_', () => busConnection);
   const refused = new Counter({ name: 'cdn_cp_startup_refused_requests_total', help: 'Requests answered 503 not_ready because the start had not finished (e.g. NATS unreachable)', registers: [registry] });
   // The port is taken first: a port in use stops the start before anything touches saved state. Until the
   // start is done, /healthz answers 200, /readyz 503 with what it waits for, /metrics as usual, and other
@@ -94,7 +99,7 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
     nodes: new KvBucket(nc, logger, NODES_BUCKET, { replicas }),
     lease: new LeaderLease(new KvBucket(nc, logger, CLUSTER_BUCKET, { replicas, ttlMs: CLUSTER_ENTRY_TTL_MS }), replicaId, config.leaderLease * 1000, logger, Date.now, registry),
   };
-  const busConnection = watchNatsConnection(nc, config.natsUrl);
+  busConnection = watchNatsConnection(nc, config.natsUrl);
   const nodeLoads = createNatsNodeLoadBus({ nc, logger });
   const cp = await createControlPlane({
     config,

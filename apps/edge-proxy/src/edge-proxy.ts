@@ -60,6 +60,11 @@ export interface EdgeProxyOptions {
   edgeId: string;
   /** Default: a new Registry. Every metric is prefixed cdn_edge_ so that a shared registry holds no clash. */
   registry?: Registry;
+  /**
+   * Whether this edge's metrics give the shared tier's size (default true). Of a --workers edge only one worker
+   * does: the primary sums its workers' gauges, and every worker sees the same Redis.
+   */
+  reportsSharedSize?: boolean;
   /** Clock in ms (tests). */
   now?: () => number;
   /** Numbers in [0, 1) for the weighted choice (tests). */
@@ -94,7 +99,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const requestLog = requestLogOf(logger);
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
-  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
+  const startedAt = now();
+  let lastUpdate: number | undefined;
+  const sharedSize = options.reportsSharedSize === false ? undefined : () => shared?.size() ?? Promise.resolve(undefined);
+  const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, lastUpdate: () => lastUpdate ?? startedAt, now }, () => inFlightByNode(), sharedSize);
   const waitingFor = options.waitingFor ?? (() => 'the first routing table');
   // Read now, so that seeds without --cache-redis-cluster, or a CA file that is no certificate, stop the start with a line naming the flag.
   const redisTarget = readRedisTarget(config);
@@ -106,6 +114,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
         tlsCa: redisTlsCa,
         logger,
         onFailure: (kind, operation) => metrics.sharedTierFailures.inc({ kind, operation }),
+        onDuration: (operation, seconds) => metrics.sharedTierDuration.observe({ operation }, seconds),
         onTopologyChange: () => metrics.sharedTopologyChanges.inc(),
       })
     : undefined;
@@ -194,6 +203,11 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   /** Nodes left out of the table for their URL, by "id url": each is reported once, not on every table. */
   const unusable = new Set<string>();
 
+  function inFlightByNode(): [string, number][] {
+    const state = routing;
+    return state === undefined ? [] : [...state.targets.keys()].map((id) => [id, health.inFlight(id)]);
+  }
+
   function onUnusable(node: RouteNode, reason: string): void {
     const key = `${node.id} ${node.url}`;
     if (unusable.has(key)) return;
@@ -215,7 +229,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const previous = routing;
     routing = next;
     loads.follow(table);
-    health.retain(new Set(next.targets.keys()));
+    const nodeIds = new Set(next.targets.keys());
+    health.retain(nodeIds);
+    metrics.upstream.retain(nodeIds);
+    lastUpdate = now();
     for (const line of tableTransitionLines(next, previous, now(), waitingFor())) logger[line.level](line.message);
     metrics.routingRevision.set(table.revision);
     metrics.tablesApplied.inc();
@@ -252,7 +269,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
-    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000);
+    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, bytesSent(this), bytesReceived(this.req));
     traffic.record(exchange.nodeId, statusCode, exchange.cache, elapsedMs, bytesSent(this), bytesReceived(this.req));
     requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
   }

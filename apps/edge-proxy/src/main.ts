@@ -5,7 +5,6 @@
  */
 import cluster from 'node:cluster';
 import os from 'node:os';
-import { collectDefaultMetrics } from 'prom-client';
 import {
   BusConnection,
   CacheCommand,
@@ -34,8 +33,10 @@ import {
   ROUTING_BUCKET,
   servingProcess,
   ServingProcess,
+  watchNatsConnected,
   watchNatsConnection,
   workerEdgeId,
+  registerProcessMetrics,
 } from '@cdn/shared';
 import { COUNTED_MESSAGES } from './http/counted-messages';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
@@ -69,13 +70,14 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
   const { logger, registry, slot } = serving;
   // A worker is an edge of its own (its own memory cache, its own receipts), named after its primary's edge id.
   const edgeId = workerEdgeId(config.edgeId ?? `${os.hostname()}-${slot === undefined ? process.pid : process.ppid}`, slot);
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   // --state-dir has one writer: the first worker. Every worker starts from what it holds.
   const writesState = slot === undefined || slot === 1;
   // Before listening: a --state-dir that cannot be written stops the start with one line naming it.
   const stateDir = config.stateDir === undefined ? undefined : openStateDir({ dir: config.stateDir, edgeId, logger, registry, writes: writesState });
   const natsAt = `NATS at ${redactUrl(natsUrl)}`;
   let bus: BusConnection | undefined;
+  watchNatsConnected(registry, 'cdn_edge_', () => bus);
   const waitingFor = () => (bus?.connected() ? `the routing bucket ${ROUTING_BUCKET} on ${natsAt}` : natsAt);
 
   const source = createLateBoundSource();
@@ -91,6 +93,8 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
     nodeLoads,
     edgeId,
     registry,
+    // One worker reports the shared tier's size: the primary sums the workers' gauges.
+    reportsSharedSize: writesState,
     savedTable: stateDir?.saved,
     onTableApplied: stateDir && writesState ? (table, appliedAt) => stateDir.writer.save(table, appliedAt) : undefined,
     waitingFor,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { CdnConfig, createLogger, EDGE_EVENTS, EdgeReport, InProcessBus, parseConfig, RouteNode, RoutingSource } from '@cdn/shared';
-import { createEdgeProxy, EdgeProxy, EdgeProxyOptions } from '../src/index';
+import { COUNTED_MESSAGES, createEdgeProxy, EdgeProxy, EdgeProxyOptions } from '../src/index';
 
 export interface LogLine {
   level: number;
@@ -78,7 +78,7 @@ export async function startEdge(
     ...options.edge,
   });
   if (options.start !== false) await edge.start();
-  const server = http.createServer((req, res) => edge.handle(req, res));
+  const server = http.createServer(COUNTED_MESSAGES, (req, res) => edge.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

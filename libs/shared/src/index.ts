@@ -12,6 +12,7 @@ export { requestLogOf } from './logging/request-log';
 export type { RequestLog } from './logging/request-log';
 export { checkWritableDirectory, listen, StartupError } from './process/startup-error';
 export { StartupGate } from './process/startup-gate';
+export { registerProcessMetrics } from './process/process-metrics';
 export { createHardenedServer, hardenServer, serverOptions } from './listener/harden-server';
 export type { HardenOptions } from './listener/harden-server';
 export { closeGracefully } from './listener/close-gracefully';
@@ -104,6 +105,7 @@ export { CACHE_COMMANDS_SUBJECT, cacheCommandSchema, cacheReceiptSchema } from '
 export type { CacheCommand, CacheCommandBus, CacheReceipt } from './cache/cache-commands';
 export { createNatsCacheCommandBus } from './nats/nats-cache-commands';
 export { countNatsProblems } from './nats/nats-problem-metric';
+export { watchNatsConnected } from './nats/nats-connected-metric';
 export { isUntrustedCertificate } from './tls/untrusted-certificate';
 export { startClusterPrimary } from './workers/cluster-primary';
 export type { ClusterPrimary } from './workers/cluster-primary';

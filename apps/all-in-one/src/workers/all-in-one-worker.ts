@@ -1,4 +1,3 @@
-import { collectDefaultMetrics } from 'prom-client';
 import {
   CdnConfig,
   closeGracefully,
@@ -10,6 +9,7 @@ import {
   ProgramInfo,
   servingProcess,
   StartupGate,
+  registerProcessMetrics,
 } from '@cdn/shared';
 import { clientPortHandler } from '../client-port';
 import { createEmbeddedEdge } from '../embedded-edge';
@@ -26,7 +26,7 @@ export async function runAllInOneWorker(info: ProgramInfo, config: CdnConfig): P
     const serving = servingProcess('cdn', config);
     logger = serving.logger;
     const { registry } = serving;
-    collectDefaultMetrics({ register: registry });
+    registerProcessMetrics(registry);
     const gate = new StartupGate();
     const server = createClientListener(config, gate, logger, registry);
     await listen(server, config.host, config.port);

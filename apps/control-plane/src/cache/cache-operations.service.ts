@@ -7,11 +7,12 @@ import { CLOCK, Clock, LOGGER, METRICS_REGISTRY, TIMINGS } from '../core/core.co
 import type { Timings } from '../core/timings';
 import { EDGE_LOST_AFTER_MS } from '../edges/edge-liveness';
 import { EdgesService } from '../edges/edges.service';
-import { CacheOperation, createOperation, entriesAffected, OperationView, recordLostEdge, recordReceipt, toOperationView } from './cache-operation';
+import { CacheOperation, createOperation, entriesAffected, OperationView, pendingEdges, recordLostEdge, recordReceipt, toOperationView } from './cache-operation';
 import type { PurgeRequest, WarmRequest } from './cache-request';
 import { BUS_CONNECTION, CACHE_COMMAND_BUS, OPERATION_STORE } from './cache.constants';
 import { commandFor, planDelivery } from './delivery';
-import { OperationLog } from './operation-log';
+import { MAX_OPERATIONS, OPERATION_TTL_MS, OperationLog } from './operation-log';
+import { OperationMetrics } from './operation-metrics';
 
 /** Among replicas, the leader reads every kept operation again once per this many delivery rounds. */
 const ADOPT_EVERY_ROUNDS = 10;
@@ -38,6 +39,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
   private readonly refused: Counter<'type' | 'reason'>;
   private readonly resends: Counter<'type'>;
   private readonly completed: Counter<'type' | 'result'>;
+  private readonly outcomes: OperationMetrics;
   private readonly receipts: Counter<'type' | 'result'>;
   private timer: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
@@ -55,9 +57,13 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     @Inject(TIMINGS) private readonly timings: Timings,
     @Inject(LEADERSHIP) private readonly leadership: Leadership,
   ) {
-    this.operations = new OperationLog(clock);
+    this.operations = new OperationLog(clock, OPERATION_TTL_MS, MAX_OPERATIONS, (operation) => {
+      this.outcomes.expired(operation.type);
+      this.logger.warn(`Cache ${operation.type} ${operation.id} expired still waiting for edge(s) ${pendingEdges(operation).join(', ')}`);
+    });
+    this.outcomes = new OperationMetrics(metrics, () => this.operations.pending(), clock);
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers: [metrics] });
-    this.sent = counter('cdn_cp_cache_operations_total', 'Cache operations accepted and sent to the edges, by type (purge, warm)', ['type']);
+    this.sent = counter('cdn_cp_cache_operations_accepted_total', 'Cache operations accepted and sent to the edges, by type (purge, warm)', ['type']);
     this.refused = counter('cdn_cp_cache_operations_refused_total', 'Cache operations refused, by type and reason (bus_unavailable, not_saved)', ['type', 'reason']);
     this.resends = counter('cdn_cp_cache_operation_resends_total', 'Cache commands sent again to edges that had not answered, by type', ['type']);
     this.completed = counter('cdn_cp_cache_operations_completed_total', 'Cache operations completed, by type and result (answered, edges_lost, no_edges)', ['type', 'result']);
@@ -218,6 +224,7 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onCompleted(operation: CacheOperation): void {
+    this.outcomes.completed(operation);
     const answered = `${operation.receipts.size} edges, ${entriesAffected(operation)} entries affected`;
     if (operation.lostEdges.length === 0) {
       this.completed.inc({ type: operation.type, result: 'answered' });
@@ -267,7 +274,10 @@ export class CacheOperationsService implements OnModuleInit, OnModuleDestroy {
     }
     this.operations.add(operation);
     this.sent.inc({ type: operation.type });
-    if (operation.completedAt !== null) this.completed.inc({ type: operation.type, result: 'no_edges' });
+    if (operation.completedAt !== null) {
+      this.completed.inc({ type: operation.type, result: 'no_edges' });
+      this.outcomes.completed(operation);
+    }
     return operation;
   }
 

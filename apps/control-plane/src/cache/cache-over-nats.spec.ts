@@ -136,7 +136,7 @@ describe('cache operations when NATS fails', () => {
       expect(await res!.json()).toEqual({ error: 'bus_unavailable', message: expect.stringContaining(`NATS at ${nats.url} is not connected`) });
       const metrics = await plane.registry.metrics();
       expect(metrics).toMatch(/cdn_cp_cache_operations_refused_total\{type="purge",reason="bus_unavailable"\} [1-9]/);
-      expect(metrics).not.toContain('cdn_cp_cache_operations_total{type="purge"}');
+      expect(metrics).not.toContain('cdn_cp_cache_operations_accepted_total{type="purge"}');
       expect(metrics).toContain('cdn_cp_cache_operations_pending 0');
     } finally {
       await plane.close();

@@ -13,15 +13,17 @@ export class OperationLog {
     private readonly clock: () => number,
     private readonly ttlMs = OPERATION_TTL_MS,
     private readonly max = MAX_OPERATIONS,
+    /** Told of each operation dropped while still pending (older than the TTL, or pushed out by newer ones). */
+    private readonly onExpired: (operation: CacheOperation) => void = () => undefined,
   ) {}
 
   add(operation: CacheOperation): void {
     this.prune();
     this.operations.set(operation.id, operation);
     // Insertion order is creation order, so the first keys are the oldest.
-    for (const id of this.operations.keys()) {
+    for (const [id, old] of this.operations) {
       if (this.operations.size <= this.max) break;
-      this.operations.delete(id);
+      this.drop(id, old);
     }
   }
 
@@ -54,7 +56,12 @@ export class OperationLog {
     const oldest = this.clock() - this.ttlMs;
     for (const [id, operation] of this.operations) {
       if (operation.createdAt > oldest) break;
-      this.operations.delete(id);
+      this.drop(id, operation);
     }
+  }
+
+  private drop(id: string, operation: CacheOperation): void {
+    this.operations.delete(id);
+    if (operation.completedAt === null) this.onExpired(operation);
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@cdn/shared';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '../core/core.constants';
 import { type BucketEntry, isWrongRevision, type KvBucket } from './kv-bucket';
 import type { ClusterView, Leadership, ReplicaView } from './leadership';
@@ -56,26 +56,6 @@ export class LeaderLease implements Leadership {
   ) {
     this.seen = { revision: 0, at: clock() };
     this.changes = new Counter({ name: 'cdn_cp_leader_changes_total', help: 'Times this replica became the leader or stopped being it', labelNames: ['to'], registers: [metrics] });
-    const lease = this;
-    new Gauge({
-      name: 'cdn_cp_leader',
-      help: '1 for the replica this replica knows as the leader (label replica), by this replica\'s view',
-      labelNames: ['replica'],
-      registers: [metrics],
-      collect() {
-        this.reset();
-        const leader = lease.leaderId();
-        if (leader) this.set({ replica: leader }, 1);
-      },
-    });
-    new Gauge({
-      name: 'cdn_cp_is_leader',
-      help: '1 while this replica leads (probes, alerts, publishes routing), else 0',
-      registers: [metrics],
-      collect() {
-        this.set(lease.isLeader() ? 1 : 0);
-      },
-    });
   }
 
   /** Starts taking part: reads the lease at once, then every tick. */
@@ -114,7 +94,7 @@ export class LeaderLease implements Leadership {
     await this.bucket.update(LEADER_KEY, JSON.stringify(value), this.seen.revision).catch(() => undefined);
   }
 
-  private leaderId(): string | undefined {
+  leaderId(): string | undefined {
     if (this.isLeader()) return this.self;
     const value = this.seen.value;
     if (!value || value.released || value.id === this.self) return undefined;

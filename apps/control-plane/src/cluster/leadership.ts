@@ -29,6 +29,8 @@ export interface Leadership {
   /** This replica's id (--replica-id). */
   readonly self: string;
   isLeader(): boolean;
+  /** The replica leading now as this one knows it (itself when it leads); undefined while none is known. */
+  leaderId(): string | undefined;
   /** `listener(true)` when this replica becomes the leader, `listener(false)` when it stops leading. */
   onChange(listener: (leading: boolean) => void): void;
   view(): Promise<ClusterView>;
@@ -46,6 +48,10 @@ export class SoleLeadership implements Leadership {
 
   isLeader(): boolean {
     return true;
+  }
+
+  leaderId(): string {
+    return this.self;
   }
 
   onChange(): void {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import type { EdgeReport, Logger, RoutingSource } from '@cdn/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CLOCK, Clock, LOGGER, METRICS_REGISTRY, ROUTING_SOURCE } from '../core/core.constants';
+import { registerRevisionGauges } from './edge-gauges';
 import { checkEdge, EdgeRecord, edgeLag } from './edge-liveness';
 
 /** One entry of `GET /edges`. */
@@ -76,6 +77,7 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
         this.set({ status: 'lost' }, edges.size - live);
       },
     });
+    registerRevisionGauges(metrics, this);
   }
 
   onModuleInit(): void {

@@ -27,7 +27,9 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   private running: Promise<void> | undefined;
   private stopping = abortableProbes();
   private readonly agents;
-  private readonly probes: Counter<'result'>;
+  private readonly probes: Counter<'node' | 'result'>;
+  /** Nodes with probe series, to drop them once the node is gone. */
+  private readonly probed = new Set<string>();
   private readonly probeSeconds: Histogram<'result'>;
   private unlisten: (() => void) | undefined;
 
@@ -45,7 +47,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   ) {
     // Idle probe sockets live a little longer than one interval: reused by the next round, then closed.
     this.agents = probeAgents(config.healthInterval * 1000 + 1000);
-    this.probes = new Counter({ name: 'cdn_cp_probes_total', help: 'Active health probes of nodes, by result (success, failure)', labelNames: ['result'], registers: [metrics] });
+    this.probes = new Counter({ name: 'cdn_cp_probes_total', help: 'Active health probes of nodes, by node and result (success, failure)', labelNames: ['node', 'result'], registers: [metrics] });
     this.probeSeconds = new Histogram({
       name: 'cdn_cp_probe_duration_seconds',
       help: 'Time to a probe answer (or failure), by result',
@@ -130,17 +132,29 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
   private async probeAll(): Promise<void> {
     const signal = this.stopping.signal;
     const timeoutMs = this.config.probeTimeout * 1000;
-    await forEachBounded(this.registry.list(), PROBE_CONCURRENCY, async ({ id, url }) => {
+    const nodes = this.registry.list();
+    this.forgetProbesOfGoneNodes(new Set(nodes.map((node) => node.id)));
+    await forEachBounded(nodes, PROBE_CONCURRENCY, async ({ id, url }) => {
       if (signal.aborted) return;
       const target = probeUrl(url, this.config.healthPath);
       const outcome = await probeNode(target, timeoutMs, this.agents, signal);
       if (signal.aborted) return;
       const result = outcome.ok ? 'success' : 'failure';
-      this.probes.inc({ result });
+      this.probes.inc({ node: id, result });
+      this.probed.add(id);
       this.probeSeconds.observe({ result }, outcome.durationMs / 1000);
       this.logger.debug(`Probe of node ${id} (${target}): ${outcome.result}`);
       await this.nodes.applyHealth(id, { kind: 'probe', at: this.clock(), ok: outcome.ok, result: outcome.result });
     });
+  }
+
+  /** Deregistered nodes leave cdn_cp_probes_total, so that its label set follows the node table. */
+  private forgetProbesOfGoneNodes(current: ReadonlySet<string>): void {
+    for (const id of this.probed) {
+      if (current.has(id)) continue;
+      this.probed.delete(id);
+      for (const result of ['success', 'failure']) this.probes.remove({ node: id, result });
+    }
   }
 
   /** Re-reads what live edges say of every node; only nodes whose signals changed are touched. */

@@ -11,6 +11,7 @@ import { NodeUrlPolicy } from '../security/node-url-policy';
 import { authConfigured } from '../security/token-store';
 import { NodeStateStore } from '../state/node-state-store';
 import { NODE_CHANGES, type NodeChanges } from './node-changes';
+import { registerNodeGauges } from './node-gauges';
 import { NodeRegistry } from './node-registry';
 import { isActive, newNode, NodeState, routingChanged, storedChanged, toRouteNode, updatedNode } from './node-state';
 
@@ -77,6 +78,7 @@ export class NodesService {
         for (const status of NODE_STATUSES) this.set({ status }, nodes.list().filter((n) => n.health.status === status).length);
       },
     });
+    registerNodeGauges(metrics, () => nodes.list());
   }
 
   list(): NodeState[] {

@@ -159,7 +159,7 @@ describe('memory cache', () => {
     expect(first.body.length).toBe(big.length);
     expect(second.headers['x-cache']).toBe('MISS');
     expect(origin.requests).toHaveLength(2);
-    expect(await edge.registry.metrics()).toContain('cdn_edge_cache_entries 0');
+    expect(await edge.registry.metrics()).toContain('cdn_edge_cache_entries{tier="memory"} 0');
   });
 
   it('exposes its size as metrics', async () => {
@@ -169,8 +169,8 @@ describe('memory cache', () => {
     await request(`${edge.url}/cdn/a`);
     await request(`${edge.url}/cdn/a`);
     const metrics = await edge.registry.metrics();
-    expect(metrics).toContain('cdn_edge_cache_entries 1');
-    expect(metrics).toMatch(/cdn_edge_cache_bytes \d{4}/);
+    expect(metrics).toContain('cdn_edge_cache_entries{tier="memory"} 1');
+    expect(metrics).toMatch(/cdn_edge_cache_bytes\{tier="memory"\} \d{4}/);
     expect(metrics).toContain('cdn_edge_requests_total{method="GET",status="200",cache="HIT"} 1');
     expect(metrics).toContain('cdn_edge_requests_total{method="GET",status="200",cache="MISS"} 1');
   });

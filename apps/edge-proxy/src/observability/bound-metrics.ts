@@ -42,6 +42,14 @@ export class BoundCounter<L extends string> extends Counter<L> {
     this.cells.push(cell);
     return cell;
   }
+
+  /** Drops a cell and its series (a node that left the table): what it counted since the last scrape is lost with it. */
+  unbind(cell: CounterCell): void {
+    const at = this.cells.indexOf(cell);
+    if (at < 0) return;
+    this.cells.splice(at, 1);
+    this.remove(cell.labels as Partial<Record<L, string | number>>);
+  }
 }
 
 /** One label set's histogram, observed on the request path with no label hashing. */
@@ -88,6 +96,12 @@ export class BoundHistogram<L extends string> extends Histogram<L> {
     const cell = new HistogramCell(labels, this.bounds);
     this.cells.push(cell);
     return cell;
+  }
+
+  /** Drops a cell and its series. */
+  unbind(cell: HistogramCell): void {
+    const at = this.cells.indexOf(cell);
+    if (at >= 0) this.cells.splice(at, 1);
   }
 
   override async get(): Promise<HistogramExport<L>> {

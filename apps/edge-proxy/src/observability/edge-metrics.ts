@@ -1,13 +1,15 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TableOrigin, tableAgeSeconds } from '../routing/table-origin';
 import { BoundCounter, BoundHistogram } from './bound-metrics';
 import { RequestMetrics } from './request-metrics';
+import { UpstreamMetrics } from './upstream-metrics';
 
 /** The edge's metrics; every name starts with cdn_edge_ because the all-in-one shares one registry. */
 export interface EdgeMetrics {
-  /** cdn_edge_requests_total and cdn_edge_request_duration_seconds, once per /cdn request. */
+  /** cdn_edge_requests_total, cdn_edge_request_duration_seconds and the body bytes both ways, once per /cdn request. */
   requests: RequestMetrics;
-  upstreamErrors: Counter<'node' | 'code'>;
+  /** Answers, durations and failed forwards per node. */
+  upstream: UpstreamMetrics;
   routingRevision: Gauge;
   tablesApplied: Counter;
   routingRejected: Counter<'stage'>;
@@ -24,6 +26,7 @@ export interface EdgeMetrics {
   warmFetches: Counter<'result'>;
   commandRepeats: Counter<'type' | 'result'>;
   sharedTierFailures: Counter<'kind' | 'operation'>;
+  sharedTierDuration: Histogram<'operation'>;
   sharedTopologyChanges: Counter;
   retries: Counter<'reason'>;
   ejections: Counter;
@@ -38,29 +41,40 @@ export interface CacheSize {
   readonly bytes: number;
 }
 
-/** What the routing-table gauges read on each scrape: where the table in use came from, and the clock. */
+/** The shared tier's size, read on scrape; undefined when there is no shared tier, or this process does not report it. */
+export type SharedSize = (() => Promise<{ keys: number; bytes: number } | undefined>) | undefined;
+
+/** What the routing-table gauges read on each scrape: where the table in use came from, when it was applied, and the clock. */
 export interface TableInUse {
   origin(): TableOrigin | undefined;
+  /** When this edge last applied a table, or started if it has none yet (ms, the clock of now()). */
+  lastUpdate(): number;
   now(): number;
 }
 
-export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: TableInUse): EdgeMetrics {
+/** What the in-flight gauge reads on each scrape: requests in flight to each node of the table in use. */
+export type InFlightByNode = () => Iterable<readonly [node: string, inFlight: number]>;
+
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: TableInUse, inFlight: InFlightByNode, sharedSize?: SharedSize): EdgeMetrics {
   const registers = [registry];
-  registerCacheGauges(registers, cache);
+  registerCacheGauges(registers, cache, sharedSize);
   registerTableGauges(registers, table);
+  registerInFlightGauge(registers, inFlight);
   const counter = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter<L>({ name: `cdn_edge_${name}`, help, labelNames, registers });
   return {
-    requests: new RequestMetrics(
-      new BoundCounter({ name: 'cdn_edge_requests_total', help: 'Requests to /cdn/ by method, status and X-Cache', labelNames: ['method', 'status', 'cache'], registers }),
-      new BoundHistogram({
-        name: 'cdn_edge_request_duration_seconds',
-        help: 'Time from request to the end of the answer, by X-Cache',
-        labelNames: ['cache'],
-        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-        registers,
-      }),
+    requests: new RequestMetrics({
+      requests: new BoundCounter({ name: 'cdn_edge_requests_total', help: 'Requests to /cdn/ by method, status (the exact code) and X-Cache (HIT, MISS, STALE, REVALIDATED, BYPASS)', labelNames: ['method', 'status', 'cache'], registers }),
+      duration: new BoundHistogram({ name: 'cdn_edge_request_duration_seconds', help: 'Time from request to the end of the answer, by X-Cache', labelNames: ['cache'], buckets: SECONDS_BUCKETS, registers }),
+      sentBytes: new BoundCounter({ name: 'cdn_edge_sent_bytes_total', help: 'Response body bytes sent to clients of /cdn/, by X-Cache', labelNames: ['cache'], registers }),
+      receivedBytes: new BoundCounter({ name: 'cdn_edge_received_bytes_total', help: 'Request body bytes read from clients of /cdn/', registers }),
+    }),
+    upstream: new UpstreamMetrics(
+      new BoundCounter({ name: 'cdn_edge_upstream_requests_total', help: 'Answers from nodes (after the response headers), by node and status class (2xx, 3xx, 4xx, 5xx)', labelNames: ['node', 'status_class'], registers }),
+      new BoundHistogram({ name: 'cdn_edge_upstream_duration_seconds', help: 'Time from sending a request to a node to its response headers, by node', labelNames: ['node'], buckets: SECONDS_BUCKETS, registers }),
+      counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     ),
-    upstreamErrors: counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
     // With --workers, the lowest revision any worker serves: a worker behind shows.
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers, aggregator: 'min' }),
     tablesApplied: counter('routing_tables_applied_total', 'Routing tables applied'),
@@ -90,6 +104,13 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       'Shared (Redis) cache operations that failed or timed out (kind timeout, error), and connections Redis refused (kind auth: the password; tls: the certificate; config: a cluster node without --cache-redis-cluster, or the reverse)',
       ['kind', 'operation'],
     ),
+    sharedTierDuration: new Histogram({
+      name: 'cdn_edge_cache_shared_duration_seconds',
+      help: 'Time of shared (Redis) cache operations, whatever their result, by operation (get, set, getVary, setVary, invalidate, purge)',
+      labelNames: ['operation'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+      registers,
+    }),
     sharedTopologyChanges: counter(
       'cache_shared_topology_changes_total',
       'Times the slot map of the shared Redis Cluster changed (a failover, a resharding, a node joined or left; each change is logged at DEBUG)',
@@ -102,22 +123,54 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
   };
 }
 
-/** Read on scrape, so the request path never updates them. */
-function registerCacheGauges(registers: Registry[], cache: CacheSize): void {
+/**
+ * Read on scrape, so the request path never updates them. The shared tier's figures are one Redis asked once per
+ * scrape (both gauges share the answer); while it does not answer, its series are left out.
+ */
+function registerCacheGauges(registers: Registry[], cache: CacheSize, sharedSize: SharedSize): void {
+  let asking: Promise<{ keys: number; bytes: number } | undefined> | undefined;
+  const shared = () => {
+    if (sharedSize === undefined) return Promise.resolve(undefined);
+    asking ??= sharedSize().finally(() => setImmediate(() => (asking = undefined)));
+    return asking;
+  };
   new Gauge({
     name: 'cdn_edge_cache_entries',
-    help: 'Entries in the memory cache',
+    help: 'Entries held by a cache tier: memory; shared, the keys of its Redis (entries and the indexes that find them)',
+    labelNames: ['tier'],
     registers,
-    collect() {
-      this.set(cache.entries);
+    async collect() {
+      this.reset();
+      this.set({ tier: 'memory' }, cache.entries);
+      const size = await shared();
+      if (size) this.set({ tier: 'shared' }, size.keys);
     },
   });
   new Gauge({
     name: 'cdn_edge_cache_bytes',
-    help: 'Bytes held by the memory cache',
+    help: 'Bytes held by a cache tier: memory, its bodies, headers, keys and the objects that hold them; shared, the memory its Redis uses',
+    labelNames: ['tier'],
+    registers,
+    async collect() {
+      this.reset();
+      this.set({ tier: 'memory' }, cache.bytes);
+      const size = await shared();
+      if (size) this.set({ tier: 'shared' }, size.bytes);
+    },
+  });
+}
+
+/** Read on scrape: the table's nodes, from passive health's own count. */
+function registerInFlightGauge(registers: Registry[], inFlight: InFlightByNode): void {
+  new Gauge({
+    name: 'cdn_edge_upstream_in_flight',
+    help: 'Requests sent to a node and not answered or over yet, by node (nodes of the routing table in use)',
+    labelNames: ['node'],
     registers,
     collect() {
-      this.set(cache.bytes);
+      // Nodes that left the table leave the gauge too.
+      this.reset();
+      for (const [node, count] of inFlight()) this.set({ node }, count);
     },
   });
 }
@@ -135,6 +188,16 @@ function registerTableGauges(registers: Registry[], table: TableInUse): void {
       const source = table.origin()?.source;
       this.set({ source: 'live' }, source === 'live' ? 1 : 0);
       this.set({ source: 'saved' }, source === 'saved' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'cdn_edge_routing_last_update_age_seconds',
+    help: 'Seconds since this edge last applied a routing table (since it started, before the first)',
+    registers,
+    // With --workers: the worker that has waited longest.
+    aggregator: 'max',
+    collect() {
+      this.set(Math.max(0, (table.now() - table.lastUpdate()) / 1000));
     },
   });
   new Gauge({

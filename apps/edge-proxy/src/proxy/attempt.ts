@@ -30,6 +30,8 @@ export interface AttemptTimes {
 export class Attempt implements AttemptTimes {
   requestTime = 0;
   responseTime = 0;
+  /** performance.now() when it was sent: the node's answer time for cdn_edge_upstream_duration_seconds. */
+  sentAt = 0;
   /** The request to the node, once it has a socket. */
   upstream: ClientRequest | undefined = undefined;
   /** Fires when the node has not answered in time. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { ErrorCode, Logger, RouteNode } from '@cdn/shared';
 import type { PassiveHealth } from '../health/passive-health';
@@ -85,6 +86,7 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
   answered(attempt: Attempt, proxyRes: IncomingMessage): void {
     const nodeId = attempt.nodeId;
     const status = proxyRes.statusCode ?? 502;
+    this.ctx.metrics.upstream.answered(nodeId, status, (performance.now() - attempt.sentAt) / 1000);
     if (status >= 500) this.noteFailure(nodeId, `HTTP ${status}`);
     else this.ctx.health.succeeded(nodeId);
     if (RETRYABLE_STATUS.has(status) && this.retry(`HTTP ${status}`, status)) return void proxyRes.resume();
@@ -101,7 +103,7 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
       return;
     }
     const code = upstreamErrorCode(err);
-    ctx.metrics.upstreamErrors.inc({ node: nodeId, code });
+    ctx.metrics.upstream.failed(nodeId, code);
     const failure = `Failed to forward request ${method} ${path} to ${nodeId}: ${code}`;
     this.noteFailure(nodeId, code);
     if (this.retry(code, undefined)) {

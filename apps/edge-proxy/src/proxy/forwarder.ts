@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { createProxyServer, type ServerOptions } from 'http-proxy-3';
 import { requestLogOf, type Logger } from '@cdn/shared';
 import type { Forwarding } from '../http/forwarded-headers';
@@ -110,6 +111,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         }
       }
       attempt.timer = setTimeout(timedOut, upstreamTimeoutMs, attempt);
+      attempt.sentAt = performance.now();
       // http-proxy-3 copies these options for the request anyway; the attempt rides along to the proxyReq event.
       const requestOptions = { ...target.proxyOptions, buffer: attempt.body, headers, [ATTEMPT]: attempt };
       // The callback replaces http-proxy-3's 'error' event for this attempt only: a late error of an

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics } from 'prom-client';
 import type { CdnConfig } from '../config/options';
+import { registerProcessMetrics } from '../process/process-metrics';
 import { ClusterRegistry } from './cluster-metrics';
 import { createPrimaryLogger } from './worker-log';
 import type { WorkerMessage } from './worker-messages';
@@ -21,7 +21,7 @@ export interface ClusterPrimary {
 export function startClusterPrimary(name: string, config: CdnConfig, onMessage: (worker: Worker, message: WorkerMessage) => void = () => undefined): ClusterPrimary {
   const { logger, writeLines } = createPrimaryLogger(name, config);
   const registry = new ClusterRegistry(() => pool.live());
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   const pool = startWorkerPool({
     count: config.workers,
     logger,

@@ -3,7 +3,7 @@ import keySlot from 'cluster-key-slot';
 import { mastersOf, SLOTS, type SlotRange, slotRanges, slotsOf, topologyChange } from './cluster-topology';
 import { withDeadline } from './deadline';
 import { commandsOver, scanServer } from './redis-commands';
-import { type ConnectionEvents, messageOf, reconnectDelay, type SharedConnection } from './shared-connection';
+import { type ConnectionEvents, messageOf, reconnectDelay, serverSize, type SharedConnection } from './shared-connection';
 
 export interface ClusterConnectionOptions {
   /** Some nodes of the cluster (redis:// or rediss://, one password); the client learns the others from CLUSTER SLOTS. */
@@ -164,6 +164,10 @@ export function connectCluster(options: ClusterConnectionOptions): SharedConnect
       return told === 'up';
     },
     serves: (key) => cluster.slots[keySlot(key)]?.master.client?.isReady === true,
+    size: async () => {
+      const sizes = await Promise.all(cluster.masters.filter((master) => master.client?.isReady).map((master) => serverSize(master.client!)));
+      return sizes.reduce((sum, size) => ({ keys: sum.keys + size.keys, bytes: sum.bytes + size.bytes }), { keys: 0, bytes: 0 });
+    },
     // The masters known lost are left out: their keys fail open one by one until the cluster replaces them.
     check: async () => {
       const reachable = cluster.masters.filter((master) => master.client?.isReady);

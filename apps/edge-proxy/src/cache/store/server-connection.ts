@@ -1,7 +1,7 @@
 import { createClient } from '@redis/client';
 import { commandsOver, scanServer } from './redis-commands';
 import { RedisModeError } from './redis-refusal';
-import { type ConnectionEvents, messageOf, reconnectDelay, type SharedConnection } from './shared-connection';
+import { type ConnectionEvents, messageOf, reconnectDelay, serverSize, type SharedConnection } from './shared-connection';
 
 export interface ServerConnectionOptions {
   /** redis://[:password@]host:port or rediss:// for TLS. */
@@ -41,6 +41,7 @@ export function connectServer(options: ServerConnectionOptions): SharedConnectio
       return client.isReady;
     },
     serves: () => client.isReady,
+    size: () => serverSize(client),
     check: async () => {
       await client.ping();
       // A cluster node answers one slot range and MOVED for the rest, a Sentinel no GET at all: say so once instead of failing call after call.

@@ -32,9 +32,23 @@ export interface SharedConnection extends SharedCommands {
   readonly ready: boolean;
   /** The part of Redis holding `key` is connected (on a cluster, the master of its slot). */
   serves(key: string): boolean;
+  /** Keys held and memory used, summed over the server (every connected master of a cluster): DBSIZE and INFO memory. */
+  size(): Promise<RedisSize>;
   /** Resolves once Redis answers and is what was asked for (a lone server, or a cluster): on a cluster, every connected master answers PING. */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How much a Redis holds. */
+export interface RedisSize {
+  keys: number;
+  bytes: number;
+}
+
+/** Keys and used memory of one Redis server, from its DBSIZE and INFO memory. */
+export async function serverSize(client: { dbSize(): Promise<number>; info(section: string): Promise<string> }): Promise<RedisSize> {
+  const [keys, info] = await Promise.all([client.dbSize(), client.info('memory')]);
+  return { keys, bytes: Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0) };
 }
 
 /** What a connection tells the shared tier; every handler is called synchronously from the client's events. */

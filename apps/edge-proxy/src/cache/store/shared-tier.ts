@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CacheEntry } from './cache-entry';
 import { connectCluster } from './cluster-connection';
@@ -8,7 +9,7 @@ import { redisRefusal } from './redis-refusal';
 import { readRedisTarget } from './redis-target';
 import { connectServer } from './server-connection';
 import { createSharedAvailability } from './shared-availability';
-import { type ConnectionEvents, messageOf } from './shared-connection';
+import { type ConnectionEvents, messageOf, type RedisSize } from './shared-connection';
 import { sharedKeys } from './shared-keys';
 import { deleteVariants, purgeShared } from './shared-purge';
 import { primaryOf } from './variant-key';
@@ -26,6 +27,8 @@ export interface SharedTier {
   deletePrimaries(primaries: readonly string[]): Promise<number>;
   /** Hard or soft purge by url / prefix / tag across the whole shared tier (every master of a cluster); resolves the count affected; rejects only if Redis is unreachable (the caller reports it in a receipt). */
   purge(match: PurgeMatch, soft: boolean, now: number): Promise<number>;
+  /** Keys and used memory of the Redis behind the tier (every connected master); undefined while it does not answer. */
+  size(): Promise<RedisSize | undefined>;
   /** True while Redis answers (on a cluster, at least some masters); false during an outage (then every call fails open quickly without waiting for the timeout again). */
   readonly available: boolean;
   /** True while the part of Redis holding this primary key's entries answers (on a cluster, the master of its slot). */
@@ -57,6 +60,8 @@ export interface SharedTierOptions {
   namespace?: string;
   /** Called on every failure, and every refused connection attempt (the edge counts them in a metric). */
   onFailure?: (kind: SharedFailure, operation: string) => void;
+  /** Called when an operation that went to Redis is over, whatever its result, with how long it took (the edge's histogram). */
+  onDuration?: (operation: string, seconds: number) => void;
   /** Called when a cluster's slot map changes (a failover, a resharding), with how (the edge counts them; logged at DEBUG). */
   onTopologyChange?: (change: string) => void;
   /** Consecutive timeouts after which Redis counts as down (then probed until it answers); default 3. */
@@ -72,6 +77,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   const purgeTimeoutMs = options.purgeTimeoutMs ?? 30_000;
   const timeoutsBeforeDown = options.timeoutsBeforeDown ?? 3;
   const onFailure = options.onFailure ?? (() => {});
+  const onDuration = options.onDuration ?? (() => {});
   const keys = sharedKeys(options.namespace ?? 'cdn');
   const target = readRedisTarget({ cacheRedisUrl: options.url, cacheRedisCluster: options.cluster ?? false })!;
   const health = createSharedAvailability(logger, target.where);
@@ -151,6 +157,7 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
   async function attempt<T>(operation: string, fallback: T, work: () => Promise<T>, how: { key?: string; write?: boolean } = {}): Promise<T> {
     if (closed || !health.available) return fallback;
     if (how.key !== undefined && !redis.serves(how.key)) return fallback;
+    const startedAt = performance.now();
     try {
       const result = await withDeadline(work(), how.write ? writeTimeoutMs : timeoutMs);
       if (!how.write) consecutiveTimeouts = 0;
@@ -158,6 +165,8 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     } catch (err) {
       noteFailure(err, operation, how.write);
       return fallback;
+    } finally {
+      onDuration(operation, (performance.now() - startedAt) / 1000);
     }
   }
 
@@ -238,13 +247,18 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     deletePrimaries: (primaries) => attempt('invalidate', 0, () => deleteVariants(redis, [...new Set(primaries)].map((primary) => keys.variants(primary)))),
     purge: async (match, soft, now) => {
       if (closed || !health.available) throw new Error('Shared cache unavailable: Redis is not connected');
+      const startedAt = performance.now();
       try {
         return await withDeadline(purgeShared(redis, keys, match, soft, now), purgeTimeoutMs);
       } catch (err) {
         noteFailure(err, 'purge');
         throw err;
+      } finally {
+        onDuration('purge', (performance.now() - startedAt) / 1000);
       }
     },
+    // Read on scrape, so a write's deadline: a slow answer must not count towards marking Redis down.
+    size: () => attempt('size', undefined, () => redis.size(), { write: true }),
     get available() {
       return !closed && health.available;
     },
