@@ -96,8 +96,8 @@ describe('Grafana dashboard (deploy/monitoring/grafana/cdn-dashboard.json)', () 
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
   });
 
-  it('has the rows overview, nodes, edges, cache and control plane', () => {
-    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Overview', 'Nodes', 'Edges', 'Cache', 'Control plane']);
+  it('has the rows overview, nodes, edges, cache, control plane and processes', () => {
+    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Overview', 'Nodes', 'Edges', 'Cache', 'Control plane', 'Processes']);
   });
 
   it('gives every panel a title, a place, unique id and at least one query on the datasource variable', () => {

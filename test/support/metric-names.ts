@@ -28,9 +28,9 @@ export function exposedLabels(exposition: string): Map<string, Set<string>> {
   return labels;
 }
 
-/** The cdn_* metric names an expression reads. */
+/** The metric names an expression reads: ours (cdn_*) and the process metrics (process_*, nodejs_*). */
 export function metricNamesIn(expr: string): string[] {
-  return [...new Set([...expr.matchAll(/\b(cdn_[a-z0-9_]+)\b/g)].map((m) => m[1]))];
+  return [...new Set([...expr.matchAll(/\b((?:cdn|process|nodejs)_[a-z0-9_]+)\b/g)].map((m) => m[1]))];
 }
 
 /** The recording rules (`cdn:...`) an expression reads. */
