@@ -2,7 +2,8 @@
  * deploy/monitoring: the Prometheus rules pass `promtool check rules` and their unit tests, which make every alert
  * fire once and stay quiet once; the Grafana dashboard is well formed and its queries are PromQL; and every
  * metric and label they use is one the programs expose (the /metrics of a running all-in-one server, and of a
- * split control plane and edge with NATS and Redis, after some traffic and a purge).
+ * split control plane and edge with NATS and Redis, after some traffic and a purge). A real Prometheus scraping
+ * those programs then evaluates every rule and every dashboard query without an error, and raises no alert.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { exposedLabels, exposedNames, labelUses, metricNamesIn, recordedNamesIn,
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { ROOT, startApp, startNats, startRedis, stopAll, tempDir } from '../support/processes';
+import { PrometheusServer, startPrometheus } from '../support/prometheus-server';
 
 const MONITORING = path.join(ROOT, 'deploy/monitoring');
 const RULES = path.join(MONITORING, 'prometheus/cdn-alerts.yml');
@@ -36,6 +38,12 @@ const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8'));
 /** Every panel, those inside collapsed rows too. */
 const panels: any[] = dashboard.panels.flatMap((p: any) => [p, ...(p.panels ?? [])]);
 const queries: string[] = panels.flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
+
+/** The rules as a running Prometheus evaluates them. */
+async function rulesOf(prometheus: PrometheusServer): Promise<{ name: string; health: string; lastError?: string; lastEvaluation: string }[]> {
+  const { body } = await get(`${prometheus.url}/api/v1/rules`);
+  return body.data.groups.flatMap((g: any) => g.rules);
+}
 
 function promtool(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync('promtool', args, { encoding: 'utf8', cwd: ROOT });
@@ -125,9 +133,10 @@ describe('Grafana dashboard (deploy/monitoring/grafana/cdn-dashboard.json)', () 
   });
 });
 
-describe('metric names of the rules and the dashboard', () => {
+describe('the rules and the dashboard over running programs', () => {
   let origin: Origin;
   let expositions: string[] = [];
+  let prometheus: PrometheusServer;
 
   /** Sends a miss, a hit and a purge through `edge`, then waits for the purge to complete. */
   async function traffic(controlPlane: string, edge: string): Promise<void> {
@@ -141,13 +150,13 @@ describe('metric names of the rules and the dashboard', () => {
     origin = await startOrigin('origin');
     const node = { id: 'node1', url: origin.url, location: 'Beijing', capacity: 100 };
 
-    const allInOne = await startApp('allInOne', ['--cache-time', '60']);
+    const allInOne = await startApp('allInOne', ['--cache-time', '60', '--node-timeout', '60']);
     await post(`${allInOne.url}/register_node`, node);
     await traffic(allInOne.url, allInOne.url);
 
     const nats = await startNats();
     const redis = await startRedis();
-    const controlPlane = await startApp('controlPlane', ['--nats-url', nats.url, '--health-interval', '1']);
+    const controlPlane = await startApp('controlPlane', ['--nats-url', nats.url, '--health-interval', '1', '--node-timeout', '60']);
     const edge = await startApp('edge', ['--nats-url', nats.url, '--edge-id', 'edge-m', '--cache-time', '60', '--cache-redis-url', redis.url]);
     await eventually(async () => (await get(`${controlPlane.url}/edges`)).body.edges?.length === 1, 10_000);
     await post(`${controlPlane.url}/register_node`, node);
@@ -156,7 +165,13 @@ describe('metric names of the rules and the dashboard', () => {
     await eventually(async () => /^cdn_cp_probes_total\{/m.test((await get(`${controlPlane.url}/metrics`)).text), 10_000);
 
     expositions = await Promise.all([allInOne, controlPlane, edge].map(async (app) => (await get(`${app.url}/metrics`)).text));
-  }, 60_000);
+
+    const target = (app: { port: number }) => [`127.0.0.1:${app.port}`];
+    prometheus = await startPrometheus({ 'cdn-all-in-one': target(allInOne), 'cdn-control-plane': target(controlPlane), 'cdn-edge': target(edge) }, [RULES]);
+    // Three scrapes of every target, and rules evaluated over them.
+    await eventually(async () => Number((await prometheus.query('count(count_over_time(up[1m]) >= 3)'))[0]?.value[1]) === 3, 20_000, 200);
+    await eventually(async () => (await rulesOf(prometheus)).every((r) => Date.parse(r.lastEvaluation) > Date.now() - 1_500), 10_000, 200);
+  }, 90_000);
 
   afterAll(async () => {
     await stopAll();
@@ -197,5 +212,30 @@ describe('metric names of the rules and the dashboard', () => {
 
   it('the rules and the dashboard use only labels the metrics have', () => {
     expect(unknownLabels([...rules.map((r) => r.expr), ...queries])).toEqual([]);
+  });
+
+  it('Prometheus evaluates every rule without an error', async () => {
+    const evaluated = await rulesOf(prometheus);
+    expect(evaluated.length).toBe(rules.length);
+    expect(evaluated.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError}`)).toEqual([]);
+  });
+
+  it('Prometheus answers every dashboard query', async () => {
+    const failures = (await Promise.all(queries.map((expr) => prometheus.query(asPromql(expr)).then(() => '', (err: Error) => err.message)))).filter(Boolean);
+    expect(failures).toEqual([]);
+  });
+
+  it('a healthy deployment raises no alert, not even a pending one', async () => {
+    const { body } = await get(`${prometheus.url}/api/v1/alerts`);
+    expect(body.data.alerts.map((a: any) => `${a.labels.alertname} ${a.state}`)).toEqual([]);
+  });
+
+  it('the overview counts the node up and the edges live', async () => {
+    const value = async (title: string) => {
+      const panel = panels.find((p) => p.title === title && p.type === 'stat');
+      return Number((await prometheus.query(asPromql(panel.targets[0].expr)))[0]?.value[1]);
+    };
+    expect(await value('Nodes up')).toBe(1);
+    expect(await value('Edges live')).toBe(1);
   });
 });
