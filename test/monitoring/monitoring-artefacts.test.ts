@@ -15,7 +15,7 @@ import { exposedLabels, exposedNames, labelUses, metricNamesIn, recordedNamesIn,
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { ROOT, startApp, startNats, startRedis, stopAll, tempDir } from '../support/processes';
-import { PrometheusServer, startPrometheus } from '../support/prometheus-server';
+import { RunningPrometheus, startPrometheus } from '../support/prometheus-server';
 
 const MONITORING = path.join(ROOT, 'deploy/monitoring');
 const RULES = path.join(MONITORING, 'prometheus/cdn-alerts.yml');
@@ -40,7 +40,7 @@ const panels: any[] = dashboard.panels.flatMap((p: any) => [p, ...(p.panels ?? [
 const queries: string[] = panels.flatMap((p) => (p.targets ?? []).map((t: any) => t.expr));
 
 /** The rules as a running Prometheus evaluates them. */
-async function rulesOf(prometheus: PrometheusServer): Promise<{ name: string; health: string; lastError?: string; lastEvaluation: string }[]> {
+async function rulesOf(prometheus: RunningPrometheus): Promise<{ name: string; health: string; lastError?: string; lastEvaluation: string }[]> {
   const { body } = await get(`${prometheus.url}/api/v1/rules`);
   return body.data.groups.flatMap((g: any) => g.rules);
 }
@@ -136,7 +136,7 @@ describe('Grafana dashboard (deploy/monitoring/grafana/cdn-dashboard.json)', () 
 describe('the rules and the dashboard over running programs', () => {
   let origin: Origin;
   let expositions: string[] = [];
-  let prometheus: PrometheusServer;
+  let prometheus: RunningPrometheus;
 
   /** Sends a miss, a hit and a purge through `edge`, then waits for the purge to complete. */
   async function traffic(controlPlane: string, edge: string): Promise<void> {
@@ -167,9 +167,14 @@ describe('the rules and the dashboard over running programs', () => {
     expositions = await Promise.all([allInOne, controlPlane, edge].map(async (app) => (await get(`${app.url}/metrics`)).text));
 
     const target = (app: { port: number }) => [`127.0.0.1:${app.port}`];
-    prometheus = await startPrometheus({ 'cdn-all-in-one': target(allInOne), 'cdn-control-plane': target(controlPlane), 'cdn-edge': target(edge) }, [RULES]);
+    const jobs = [
+      { job: 'cdn-all-in-one', targets: target(allInOne) },
+      { job: 'cdn-control-plane', targets: target(controlPlane) },
+      { job: 'cdn-edge', targets: target(edge) },
+    ];
+    prometheus = await startPrometheus(jobs, { ruleFiles: [RULES] });
     // Three scrapes of every target, and rules evaluated over them.
-    await eventually(async () => Number((await prometheus.query('count(count_over_time(up[1m]) >= 3)'))[0]?.value[1]) === 3, 20_000, 200);
+    await eventually(async () => (await prometheus.query('count(count_over_time(up[1m]) >= 3)'))[0]?.value === 3, 20_000, 200);
     await eventually(async () => (await rulesOf(prometheus)).every((r) => Date.parse(r.lastEvaluation) > Date.now() - 1_500), 10_000, 200);
   }, 90_000);
 
@@ -233,7 +238,7 @@ describe('the rules and the dashboard over running programs', () => {
   it('the overview counts the node up and the edges live', async () => {
     const value = async (title: string) => {
       const panel = panels.find((p) => p.title === title && p.type === 'stat');
-      return Number((await prometheus.query(asPromql(panel.targets[0].expr)))[0]?.value[1]);
+      return (await prometheus.query(asPromql(panel.targets[0].expr)))[0]?.value;
     };
     expect(await value('Nodes up')).toBe(1);
     expect(await value('Edges live')).toBe(1);
