@@ -1,11 +1,15 @@
 /**
  * Prometheus finds every program's /metrics: by annotations in the base and the dev overlay, by PodMonitors (and
- * alerting rules) in the prometheus-operator overlay, never both.
+ * the rules of deploy/monitoring) in the prometheus-operator overlay, never both.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { containerEnv } from '../support/k8s/env';
 import { ofKind, selects, workloads } from '../support/k8s/objects';
 import { render } from '../support/k8s/render';
+import { ROOT } from '../support/processes';
 
 /** The port of each program's /metrics, by the program's own settings: the control plane's API port; an edge's admin port. */
 function metricsPort(objects: ReturnType<typeof render>, workload: string): number {
@@ -44,8 +48,13 @@ describe('deploy/k8s/overlays/prometheus-operator', () => {
     }
   });
 
+  it('has the rules of deploy/monitoring/prometheus/cdn-alerts.yml, the very groups', () => {
+    const groups = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups);
+    expect(groups).toEqual(parse(fs.readFileSync(path.join(ROOT, 'deploy/monitoring/prometheus/cdn-alerts.yml'), 'utf8')).groups);
+  });
+
   it('has alerting rules, each with a severity and a summary', () => {
-    const rules = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules));
+    const rules = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules)).filter((r: any) => r.alert);
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels.severity);
