@@ -15,7 +15,7 @@ import { exposedLabels, exposedNames, labelUses, metricNamesIn, recordedNamesIn,
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { ROOT, startApp, startNats, startRedis, stopAll, tempDir } from '../support/processes';
-import { RunningPrometheus, startPrometheus } from '../support/prometheus-server';
+import { RunningPrometheus, startPrometheus } from '../support/prometheus';
 
 const MONITORING = path.join(ROOT, 'deploy/monitoring');
 const RULES = path.join(MONITORING, 'prometheus/cdn-alerts.yml');
