@@ -11,6 +11,7 @@ export const FLAGS = [
   { name: 'extras', value: EXTRA_NAMES.join(','), help: `extra measurements after the comparison, comma-separated (default all): ${EXTRA_NAMES.join(', ')}` },
   { name: 'no-extras', value: false, help: 'skip the extra measurements' },
   { name: 'extras-only', value: false, help: 'run only the extra measurements (no comparison, no miss storm)' },
+  { name: 'baseline', value: '', help: "path of another checkout (built) whose all-in-one runs beside this one's, e.g. the last release" },
   { name: 'keep', value: false, help: 'keep the run directory (configs, logs) after a successful run' },
 ];
 

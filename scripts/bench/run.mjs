@@ -12,6 +12,7 @@
  *   npm run bench -- --quick         # 1 round of 2 s runs
  *   npm run bench -- --rounds 5 --duration 10 --only all-in-one,split-edge --no-extras
  *   npm run bench -- --extras-only --extras memory,propagation
+ *   npm run bench -- --baseline ../cdn-before --only all-in-one --no-extras   # another checkout's build, side by side
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,16 @@ import { machine } from './machine.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = path.join(ROOT, 'bench/results');
 const BUILT = ['apps/all-in-one/dist/main.js', 'apps/control-plane/dist/main.js', 'apps/edge-proxy/dist/main.js'];
+
+/** --baseline: the all-in-one of another built checkout (an earlier commit), measured in the same rounds as this one's. */
+function baselineTarget(checkout) {
+  const root = path.resolve(checkout);
+  if (!fs.existsSync(path.join(root, BUILT[0]))) throw new UsageError(`--baseline: ${path.join(root, BUILT[0])} missing: run npm ci (or npm run build) in that checkout first`);
+  return {
+    name: 'baseline',
+    start: async (context) => ({ ...(await startAllInOne({ ...context, root, name: 'baseline' })), label: `all-in-one of ${checkout}` }),
+  };
+}
 
 /** In table order; nginx first: every ratio is to it. */
 const TARGETS = [
@@ -77,6 +88,7 @@ async function main() {
   const options = parseFlags(process.argv.slice(2));
   if (options.help) return console.log(usage());
   const wanted = options['extras-only'] ? [] : chooseTargets(options.only);
+  if (options.baseline && wanted.length > 0) wanted.push(baselineTarget(options.baseline));
   const missing = BUILT.filter((file) => !fs.existsSync(path.join(ROOT, file)));
   if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
   const { varnish, notes } = await ensurePrograms({ withVarnish: wanted.some((t) => t.name === 'varnish') });
