@@ -11,6 +11,7 @@ import { NodesModule } from './nodes/nodes.module';
 import { ProbesModule } from './probes/probes.module';
 import { RoutingModule } from './routing/routing.module';
 import { SecurityModule } from './security/security.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class AppModule {
@@ -18,7 +19,7 @@ export class AppModule {
     const { cache, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, ClusterModule, CacheModule.forRoot(cache), DashboardModule],
+      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, ClusterModule, StatsModule, CacheModule.forRoot(cache), DashboardModule],
     };
   }
 }

@@ -27,6 +27,8 @@ import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
 import { EdgeReporter } from './reporting/edge-reporter';
+import { TrafficMeter } from './reporting/traffic-meter';
+import { bytesReceived, bytesSent } from './http/counted-messages';
 import { buildRoutingState, RoutingState } from './routing/routing-state';
 import { LIVE_TABLE, SavedStart, TableOrigin } from './routing/table-origin';
 import { tableTransitionLines } from './routing/table-transitions';
@@ -173,6 +175,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     loadOf: loads.loadOf,
   });
   const unsubscribe: (() => void)[] = [];
+  const traffic = new TrafficMeter();
   const applied = () => (routing === undefined ? undefined : { revision: routing.table.revision, origin: routing.origin });
   const reporter = new EdgeReporter({
     events,
@@ -181,6 +184,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     now,
     applied,
     nodeStats: () => health.takeStats(),
+    traffic: () => traffic.take(),
     logger,
   });
   const ready = () => readiness({ applied: applied(), now: now(), waitingFor: waitingFor(), noSavedTable: options.noSavedTable });
@@ -249,6 +253,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
     metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000);
+    traffic.record(exchange.nodeId, statusCode, exchange.cache, elapsedMs, bytesSent(this), bytesReceived(this.req));
     requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
   }
 

@@ -37,6 +37,7 @@ import {
   watchNatsConnection,
   workerEdgeId,
 } from '@cdn/shared';
+import { COUNTED_MESSAGES } from './http/counted-messages';
 import { createLateBoundBroadcast, createLateBoundPublisher, createLateBoundSource } from './bus/late-bound';
 import { createEdgeProxy } from './edge-proxy';
 import { openStateDir } from './state/state-dir';
@@ -98,7 +99,7 @@ async function run(config: CdnConfig, natsUrl: string, credentials: NatsCredenti
 
   const limits = listenerLimits(config);
   const listenerStats = listenerMetrics(registry, 'cdn_edge_');
-  const server = createHardenedServer(edge.handle, { limits, logger, metrics: listenerStats });
+  const server = createHardenedServer(edge.handle, { limits, logger, metrics: listenerStats, messages: COUNTED_MESSAGES });
   await listen(server, config.host, config.port);
   logger.info(`Edge ${edgeId} listening on http://${config.host}:${config.port}`);
   const adminServer = config.adminPort === undefined ? undefined : createHardenedServer(edge.handleAdmin, { limits, logger, metrics: listenerStats, listener: 'admin' });

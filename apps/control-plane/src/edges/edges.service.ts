@@ -24,7 +24,8 @@ const SWEEP_INTERVAL_MS = 1_000;
 
 /** Told of every accepted report, and of every edge declared lost (health and alerts listen). */
 export interface EdgeListener {
-  onReport?(edge: EdgeRecord, previous: EdgeRecord | undefined): void;
+  /** `report` is the report as received (its traffic is only there, not in the record). */
+  onReport?(edge: EdgeRecord, previous: EdgeRecord | undefined, report: EdgeReport): void;
   onLost?(edge: EdgeRecord, silentSeconds: number): void;
 }
 
@@ -113,7 +114,7 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     this.edges.set(report.edgeId, record);
     this.reports.inc({ result: 'ok' });
     this.logTransition(record, known);
-    for (const listener of this.listeners) this.notify(() => listener.onReport?.(record, known));
+    for (const listener of this.listeners) this.notify(() => listener.onReport?.(record, known, report));
   }
 
   /** One line when an edge appears, comes back, restarts or catches up; a WARNING while it serves a saved table. */

@@ -1,4 +1,4 @@
-import { EDGE_EVENTS, EdgeEventPublisher, EdgeNodeStats, Logger } from '@cdn/shared';
+import { EDGE_EVENTS, EdgeEventPublisher, EdgeNodeStats, EdgeTrafficReport, Logger } from '@cdn/shared';
 import type { TableOrigin } from '../routing/table-origin';
 
 export interface EdgeReporterOptions {
@@ -10,6 +10,8 @@ export interface EdgeReporterOptions {
   applied: () => { revision: number; origin: TableOrigin } | undefined;
   /** Per-node figures since the last report (passive health, in-flight requests). */
   nodeStats: () => Record<string, EdgeNodeStats>;
+  /** Client traffic since the last report (GET /stats on the control plane). */
+  traffic: () => EdgeTrafficReport;
   logger: Logger;
 }
 
@@ -40,6 +42,7 @@ export class EdgeReporter {
         reportedAt: this.options.now(),
         startedAt: this.startedAt,
         nodes: this.options.nodeStats(),
+        traffic: this.options.traffic(),
       });
     } catch (err) {
       // The publisher promises not to throw; if one does, the next period tries again.

@@ -16,6 +16,8 @@ export interface HardenOptions {
   metrics?: ListenerMetrics;
   /** The listener's name in logs and metric labels; default `client`. */
   listener?: string;
+  /** The classes requests and responses are made with (an edge's count their body bytes); Node's own by default. */
+  messages?: { IncomingMessage: typeof http.IncomingMessage; ServerResponse: typeof http.ServerResponse };
 }
 
 /**
@@ -35,7 +37,7 @@ export function serverOptions(limits: ListenerLimits): http.ServerOptions {
 
 /** An HTTP server with the listener limits in force: the one way every program makes its listeners. */
 export function createHardenedServer(handler: http.RequestListener, options: HardenOptions): http.Server {
-  const server = http.createServer(serverOptions(options.limits), handler);
+  const server = http.createServer({ ...serverOptions(options.limits), ...options.messages }, handler);
   hardenServer(server, options);
   return server;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NODE_ID_PATTERN, nodeIdSchema } from '../node';
 import type { CacheReceipt } from '../cache/cache-commands';
+import { type EdgeTrafficReport, edgeTrafficReportSchema } from './edge-traffic';
 import type { RouteNode, RoutingSettings, RoutingTable } from './routing-table';
 
 /** A node that a write left out because it fails the routing schema; `reason` names the fields. */
@@ -99,6 +100,8 @@ export interface EdgeReport {
   address?: string;
   /** What this edge saw of each node since its last report (passive health and live load). */
   nodes?: Record<string, EdgeNodeStats>;
+  /** Client traffic since the previous report (GET /stats). Absent from edges that predate it. */
+  traffic?: EdgeTrafficReport;
 }
 
 /** One edge's view of one node over a report interval. */
@@ -135,6 +138,9 @@ export const edgeReportSchema: z.ZodType<EdgeReport> = z.object({
       }),
     )
     .optional(),
+  // Traffic that fails its schema (say, another version's latency buckets) is dropped, never the report with it:
+  // the report is also what keeps the edge known as live.
+  traffic: edgeTrafficReportSchema.optional().catch(undefined),
 });
 
 /** Subjects (NATS) or event names (in-process) of messages from edges to the control plane. */
