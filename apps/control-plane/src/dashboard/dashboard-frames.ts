@@ -6,8 +6,10 @@
 import type { HealthSettings } from '../health/node-health';
 import type { EdgeView } from '../edges/edges.service';
 import type { NodeState } from '../nodes/node-state';
+import type { StatsReport } from '../stats/stats-report';
 import { FULL_TABLE_MS } from './dashboard.constants';
 import { DashboardSummary, edgesKey, summarize } from './dashboard-summary';
+import { DashboardTraffic, dashboardTraffic } from './dashboard-traffic';
 import { allNodes, diffNodes, isEmpty, NodeRow, SentRow, toNodeRow } from './node-rows';
 import { sseEvent } from './sse';
 
@@ -19,13 +21,15 @@ export interface DashboardSources {
   edges(): { revision: number; edges: EdgeView[] };
   cacheEnabled(): boolean;
   replica(): { self: string; leader: boolean };
+  /** Client traffic the edges reported (GET /stats). */
+  stats(): StatsReport;
   settings: HealthSettings;
   now(): number;
 }
 
 /** One event, ready to write. */
 export interface DashboardEvent {
-  type: 'snapshot' | 'nodes' | 'node_changes' | 'edges' | 'summary';
+  type: 'snapshot' | 'nodes' | 'node_changes' | 'edges' | 'summary' | 'stats';
   text: string;
 }
 
@@ -35,6 +39,7 @@ export interface DashboardSnapshot {
   summary: DashboardSummary;
   nodes: NodeRow[];
   edges: { revision: number; edges: EdgeView[] };
+  stats: DashboardTraffic;
 }
 
 export class DashboardFrames {
@@ -42,6 +47,7 @@ export class DashboardFrames {
   private readonly sentNodes = new Map<string, SentRow>();
   private sentEdges = '';
   private sentSummary = '';
+  private sentStats = '';
   private lastFull = 0;
 
   constructor(private readonly sources: DashboardSources) {}
@@ -58,16 +64,18 @@ export class DashboardFrames {
     const loads = sources.loads(nodes);
     const edges = sources.edges();
     const summary = this.summary(nodes, edges);
+    const stats = dashboardTraffic(sources.stats());
     let rows: NodeRow[];
     if (restart) {
       rows = allNodes(nodes, loads, this.sentNodes, now, sources.settings);
       this.sentEdges = edgesKey(edges);
       this.sentSummary = JSON.stringify(summary);
+      this.sentStats = JSON.stringify(stats);
       this.lastFull = now;
     } else {
       rows = nodes.map((node) => toNodeRow(node, loads.get(node.id) ?? node.currentLoad, now, sources.settings));
     }
-    const snapshot: DashboardSnapshot = { at: new Date(now).toISOString(), summary, nodes: rows, edges };
+    const snapshot: DashboardSnapshot = { at: new Date(now).toISOString(), summary, nodes: rows, edges, stats };
     return { type: 'snapshot', text: sseEvent('snapshot', snapshot) };
   }
 
@@ -98,6 +106,12 @@ export class DashboardFrames {
     if (summaryText !== this.sentSummary) {
       this.sentSummary = summaryText;
       events.push({ type: 'summary', text: sseEvent('summary', { at, ...summary }) });
+    }
+    // Edges report every few seconds: most ticks bring no new traffic figures.
+    const stats = JSON.stringify(dashboardTraffic(sources.stats()));
+    if (stats !== this.sentStats) {
+      this.sentStats = stats;
+      events.push({ type: 'stats', text: `event: stats\ndata: {"at":${JSON.stringify(at)},${stats.slice(1)}\n\n` });
     }
     return events;
   }

@@ -10,32 +10,35 @@ import { NodesModule } from '../nodes/nodes.module';
 import { NodesService } from '../nodes/nodes.service';
 import { RoutingModule } from '../routing/routing.module';
 import { RoutingPublisher } from '../routing/routing-publisher';
+import { StatsModule } from '../stats/stats.module';
+import { StatsService } from '../stats/stats.service';
 import { DashboardAssets } from './dashboard-assets';
 import { DashboardController } from './dashboard.controller';
 import { DashboardFeed } from './dashboard-feed';
 import type { DashboardSources } from './dashboard-frames';
 
-/** The operators' page (GET /dashboard) and its live event stream, built on the nodes, edges and routing services. */
+/** The operators' page (GET /dashboard) and its live event stream, built on the nodes, edges, routing and stats services. */
 @Module({
-  imports: [NodesModule, EdgesModule, RoutingModule],
+  imports: [NodesModule, EdgesModule, RoutingModule, StatsModule],
   controllers: [DashboardController],
   providers: [
     { provide: DashboardAssets, useFactory: () => new DashboardAssets() },
     {
       provide: DashboardFeed,
-      useFactory: (nodes: NodesService, edges: EdgesService, publisher: RoutingPublisher, leadership: Leadership, clock: Clock, logger: Logger, registry: Registry) => {
+      useFactory: (nodes: NodesService, edges: EdgesService, publisher: RoutingPublisher, stats: StatsService, leadership: Leadership, clock: Clock, logger: Logger, registry: Registry) => {
         const sources: DashboardSources = {
           nodes: () => nodes.list(),
           loads: (list) => aggregateLoads(list, edges.liveEdges()),
           edges: () => edges.view(),
           cacheEnabled: () => publisher.settings().cacheEnabled,
           replica: () => ({ self: leadership.self, leader: leadership.isLeader() }),
+          stats: () => stats.report(),
           settings: nodes.settings,
           now: clock,
         };
         return new DashboardFeed(sources, logger, registry);
       },
-      inject: [NodesService, EdgesService, RoutingPublisher, LEADERSHIP, CLOCK, LOGGER, METRICS_REGISTRY],
+      inject: [NodesService, EdgesService, RoutingPublisher, StatsService, LEADERSHIP, CLOCK, LOGGER, METRICS_REGISTRY],
     },
   ],
   exports: [DashboardFeed],

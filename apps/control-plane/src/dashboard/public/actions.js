@@ -72,7 +72,7 @@ export class Actions {
       try {
         action = prepare(form);
       } catch (err) {
-        return void this.entry(name, 'Not sent').fail(err.message);
+        return void this.entry(`${form.querySelector('h3').textContent}: not sent`).fail(err.message);
       }
       const button = form.querySelector('button[type=submit]');
       button.disabled = true;

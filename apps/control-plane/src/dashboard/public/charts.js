@@ -114,10 +114,10 @@ export class LineChart {
   }
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^n at or above the value (1 for an empty chart). */
+/** The smallest of 1, 2, 4, 6, 8 × 10^n at or above the value, so that its half is round too (1 for an empty chart). */
 function niceMax(v) {
   if (v <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(v));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= v) return step * power;
+  for (const step of [1, 2, 4, 6, 8, 10]) if (step * power >= v) return step * power;
   return 10 * power;
 }

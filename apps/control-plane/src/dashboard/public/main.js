@@ -64,7 +64,8 @@ setInterval(() => {
 
 function showSummary(summary) {
   const n = summary.nodes;
-  setCard('nodes', `${n.active} / ${n.total}`, n.total === 0 ? 'none registered' : `${n.inactive} inactive · ${n.suspect} suspect · ${n.draining} draining`, n.total > 0 && n.active === 0 ? 'bad' : n.inactive + n.suspect > 0 ? 'warn' : 'ok');
+  const out = ['inactive', 'suspect', 'draining'].filter((status) => n[status] > 0).map((status) => `${n[status]} ${status}`);
+  setCard('nodes', `${n.active} / ${n.total}`, n.total === 0 ? 'none registered' : out.length === 0 ? 'all active' : out.join(' · '), n.total > 0 && n.active === 0 ? 'bad' : n.inactive + n.suspect > 0 ? 'warn' : 'ok');
   const e = summary.edges;
   setCard('edges', String(e.live), `${e.lost} lost · ${e.max_lag === 0 ? 'all in sync' : `max lag ${e.max_lag}`}`, e.live === 0 || e.max_lag > 0 ? 'warn' : 'ok');
   setCard('cache', summary.cache_enabled ? 'On' : 'Off', `routing revision ${summary.revision}`, summary.cache_enabled ? 'ok' : 'warn');

@@ -36,7 +36,9 @@ export class TrafficCharts {
     this.current('requests', now('requests', rate));
     this.current('hits', last && last.requests > 0 ? percent(last.hits / last.requests) : '–');
     this.current('bandwidth', last ? `${bytes(last.bytes_sent / step)}/s` : '–');
-    this.current('latency', last ? `p50 ${millis(last.p50_ms)} · p99 ${millis(last.p99_ms)}` : '–');
+    const latency = this.root.querySelectorAll('[data-chart=latency] .current .key');
+    latency[0].textContent = `p50 ${last ? millis(last.p50_ms) : '–'}`;
+    latency[1].textContent = `p99 ${last ? millis(last.p99_ms) : '–'}`;
     this.current('errors', now('errors', rate));
 
     const minute = stats.windows?.['1m'];
