@@ -1,6 +1,6 @@
 // A small line chart on <canvas>: a few series over time, a rounded scale, three grid lines, crisp at any pixel ratio.
 
-const PAD = { top: 8, right: 8, bottom: 18, left: 44 };
+const PAD = { top: 8, right: 8, bottom: 18 };
 
 export class LineChart {
   /**
@@ -41,9 +41,12 @@ export class LineChart {
     const text = style.getPropertyValue('--chart-text').trim() || '#6b7280';
     ctx.font = '11px system-ui, sans-serif';
 
-    const plotW = width - PAD.left - PAD.right;
-    const plotH = height - PAD.top - PAD.bottom;
     const top = this.fixedMax ?? niceMax(Math.max(0, ...this.values.flat().filter((v) => v !== null && Number.isFinite(v))));
+    const labels = [0, top / 2, top].map((v) => this.format(v));
+    // The scale's widest label decides where the plot starts.
+    const left = Math.ceil(Math.max(...labels.map((l) => ctx.measureText(l).width))) + 10;
+    const plotW = width - left - PAD.right;
+    const plotH = height - PAD.top - PAD.bottom;
     const y = (v) => PAD.top + plotH - (v / top) * plotH;
 
     ctx.strokeStyle = grid;
@@ -52,27 +55,26 @@ export class LineChart {
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
     for (let i = 0; i <= 2; i++) {
-      const v = (top * i) / 2;
-      const py = Math.round(y(v)) + 0.5;
+      const py = Math.round(y((top * i) / 2)) + 0.5;
       ctx.beginPath();
-      ctx.moveTo(PAD.left, py);
+      ctx.moveTo(left, py);
       ctx.lineTo(width - PAD.right, py);
       ctx.stroke();
-      ctx.fillText(this.format(v), PAD.left - 6, py);
+      ctx.fillText(labels[i], left - 6, py);
     }
 
     const times = this.times;
     if (times.length < 2) {
       ctx.textAlign = 'center';
-      ctx.fillText('waiting for traffic data', PAD.left + plotW / 2, PAD.top + plotH / 2);
+      ctx.fillText('waiting for traffic data', left + plotW / 2, PAD.top + plotH / 2);
       return;
     }
     const t0 = times[0];
     const t1 = times[times.length - 1];
-    const x = (t) => PAD.left + ((t - t0) / Math.max(1, t1 - t0)) * plotW;
+    const x = (t) => left + ((t - t0) / Math.max(1, t1 - t0)) * plotW;
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
-    ctx.fillText(`-${Math.round((t1 - t0) / 60000)} min`, PAD.left, height - 4);
+    ctx.fillText(`-${Math.round((t1 - t0) / 60000)} min`, left, height - 4);
     ctx.textAlign = 'right';
     ctx.fillText('now', width - PAD.right, height - 4);
 

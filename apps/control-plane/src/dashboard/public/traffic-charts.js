@@ -12,7 +12,7 @@ export class TrafficCharts {
     this.root = root;
     this.charts = {
       requests: chart('requests', { series: [{ label: 'requests/s', color: COLORS.blue }], format: count }),
-      hits: chart('hits', { series: [{ label: 'hit ratio', color: COLORS.green }], format: percent, max: 1 }),
+      hits: chart('hits', { series: [{ label: 'hit ratio', color: COLORS.green }], format: (v) => `${Math.round(v * 100)}%`, max: 1 }),
       bandwidth: chart('bandwidth', { series: [{ label: 'bytes/s', color: COLORS.violet }], format: (v) => `${bytes(v)}/s` }),
       latency: chart('latency', { series: [{ label: 'p50', color: COLORS.amber }, { label: 'p99', color: COLORS.red }], format: millis }),
       errors: chart('errors', { series: [{ label: 'errors/s', color: COLORS.red }], format: count }),
