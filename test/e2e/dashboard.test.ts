@@ -166,7 +166,7 @@ describe('the dashboard behind an admin token', () => {
       await page.locator('#token-form button[type=submit]').click();
       await row(page, 'tokyo').waitFor({ timeout: 5_000 });
       expect(await page.locator('#connection').textContent()).toBe('Live');
-      expect(await page.evaluate(() => sessionStorage.getItem('cdn-dashboard-token'))).toBe(ADMIN);
+      expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('cdn-dashboard-token'))).toBe(ADMIN);
 
       await page.locator('form[data-action=purge] select[name=kind]').selectOption('prefixes');
       await page.locator('form[data-action=purge] textarea').fill('/cdn/');
