@@ -39,12 +39,15 @@ export function toNodeRow(node: NodeState, load: number, now: number, settings: 
 
 /**
  * What a row means, without what changes by itself every second or every probe (heartbeat ages, probe
- * timings in the reason, the heartbeat time): two rows with the same key look the same to an operator,
+ * timings in the reason, the heartbeat time, runs of probes longer than their threshold): two rows with the same key look the same to an operator,
  * so a row is re-sent only when its key changes. The reason's volatile parts are refreshed by the full
  * table; heartbeat times travel on their own (diffNodes).
  */
-export function rowKey(node: NodeState, load: number): string {
+export function rowKey(node: NodeState, load: number, settings: HealthSettings): string {
   const { health } = node;
+  // Runs of probes grow with every probe; past the threshold that acts on them, a longer run means nothing new.
+  const failures = Math.min(health.probe.consecutiveFailures, settings.unhealthyThreshold);
+  const successes = Math.min(health.probe.consecutiveSuccesses, settings.healthyThreshold);
   return [
     health.status,
     health.since,
@@ -55,8 +58,8 @@ export function rowKey(node: NodeState, load: number): string {
     health.drained,
     health.heartbeatLate,
     health.probe.verdict,
-    health.probe.consecutiveFailures,
-    health.probe.consecutiveSuccesses,
+    failures,
+    successes,
     health.passive.edgesReportingErrors,
     health.passive.edgesLive,
     health.passive.lastError ?? '',
@@ -88,7 +91,7 @@ export function diffNodes(nodes: readonly NodeState[], loads: ReadonlyMap<string
   for (const node of nodes) {
     present.add(node.id);
     const load = loads.get(node.id) ?? node.currentLoad;
-    const key = rowKey(node, load);
+    const key = rowKey(node, load, settings);
     const before = sent.get(node.id);
     if (before?.key === key) {
       if (before.heartbeat !== node.lastHeartbeat) {
@@ -117,7 +120,7 @@ export function allNodes(nodes: readonly NodeState[], loads: ReadonlyMap<string,
   sent.clear();
   return nodes.map((node) => {
     const load = loads.get(node.id) ?? node.currentLoad;
-    sent.set(node.id, { key: rowKey(node, load), heartbeat: node.lastHeartbeat });
+    sent.set(node.id, { key: rowKey(node, load, settings), heartbeat: node.lastHeartbeat });
     return toNodeRow(node, load, now, settings);
   });
 }
