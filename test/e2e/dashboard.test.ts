@@ -10,7 +10,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, post } from '../support/http';
 import { type Origin, startCacheableOrigin } from '../support/origin';
-import { eventually } from '../support/ports';
+import { eventually, freePort, waitForPort } from '../support/ports';
 import { ROOT, type Running, startApp, startNats, stopAll, tempDir } from '../support/processes';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -243,6 +243,37 @@ describe('the dashboard of the split control plane', () => {
     } finally {
       await page.close();
       await origin.close();
+    }
+  });
+});
+
+describe('the dashboard of other all-in-one layouts', () => {
+  it('with --workers, streams through a worker, and a stopping server does not wait for the stream', async () => {
+    const app = await startApp('allInOne', ['--workers', '2'], { cwd: tempDir() });
+    const { page, errors } = await openPage();
+    try {
+      await page.goto(`${app.url}/dashboard`);
+      await expect.poll(() => page.locator('#connection').textContent(), { timeout: 5_000 }).toBe('Live');
+      expect(errors).toEqual([]);
+      const stopping = Date.now();
+      await app.stop();
+      expect(Date.now() - stopping).toBeLessThan(3_000);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('with --admin-port, is on the admin listener and not on the client port', async () => {
+    const adminPort = await freePort();
+    const app = await startApp('allInOne', ['--admin-port', String(adminPort)], { cwd: tempDir() });
+    try {
+      await waitForPort(adminPort);
+      expect((await get(`http://127.0.0.1:${adminPort}/dashboard`)).status).toBe(200);
+      const client = await get(`${app.url}/dashboard`);
+      expect(client.status).toBe(404);
+      expect(client.body).toMatchObject({ error: 'not_found' });
+    } finally {
+      await app.stop();
     }
   });
 });
