@@ -103,8 +103,9 @@ describe('the dashboard of the all-in-one server', () => {
     const seconds = (Date.now() - killed) / 1000;
     console.log(`node2 shown inactive ${seconds.toFixed(1)} s after its origin was killed`);
     expect(seconds).toBeLessThan(5);
-    expect(await row(page, 'node2').locator('.reason').textContent()).toContain('ECONNREFUSED');
-    expect(await page.locator('[data-card=nodes] .value').textContent()).toBe('1 / 2');
+    // The first failed probe may meet the connection the origin reset as it closed, rather than a refusal.
+    expect(await row(page, 'node2').locator('.reason').textContent()).toMatch(/^\d+ probe failures?: .*(ECONNREFUSED|ECONNRESET|socket hang up)/);
+    await expect.poll(() => page.locator('[data-card=nodes] .value').textContent()).toBe('1 / 2');
   });
 
   it('completes a purge sent from its form: the page says so, and the API and the cache agree', async () => {

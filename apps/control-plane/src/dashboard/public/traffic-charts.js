@@ -22,7 +22,8 @@ export class TrafficCharts {
   /** stats: { interval_seconds, points: [{t, requests, hits, bytes_sent, errors, p50_ms, p99_ms}], windows: {'1m': Stats, ...} } */
   update(stats) {
     const step = stats.interval_seconds || 5;
-    const points = stats.points ?? [];
+    // The last point is the period still filling: drawn, it would make every chart dip at "now".
+    const points = (stats.points ?? []).slice(0, -1);
     const times = points.map((p) => Date.parse(p.t));
     const per = (key) => points.map((p) => p[key] / step);
     this.charts.requests.update(times, [per('requests')]);
