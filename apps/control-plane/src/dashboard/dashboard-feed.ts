@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CdnError, type Logger } from '@cdn/shared';
 import type { Registry } from 'prom-client';
-import { KEEPALIVE_MS, MAX_BUFFERED_BYTES, MAX_DASHBOARD_CLIENTS, TICK_MS } from './dashboard.constants';
+import { DASHBOARD_DEFAULTS, type DashboardTimings } from './dashboard.constants';
 import { DashboardEvent, DashboardFrames, DashboardSources } from './dashboard-frames';
 import { DashboardMetrics, DisconnectReason } from './dashboard-metrics';
 import { SSE_HEADERS, SSE_KEEPALIVE } from './sse';
@@ -15,7 +15,7 @@ interface Client {
 /**
  * The dashboards connected to GET /dashboard/events, and the one timer that feeds them: it runs only
  * while some are connected, builds each tick's events once and writes the same text to every client.
- * A client that stops reading is cut off before its backlog grows past MAX_BUFFERED_BYTES.
+ * A client that stops reading is cut off once its backlog passes MAX_BUFFERED_BYTES.
  */
 export class DashboardFeed {
   private readonly clients = new Set<Client>();
@@ -23,13 +23,16 @@ export class DashboardFeed {
   private readonly metrics: DashboardMetrics;
   private timer: NodeJS.Timeout | undefined;
   private lastWrite = 0;
+  private readonly timings: DashboardTimings;
 
   constructor(
     private readonly sources: DashboardSources,
     private readonly logger: Logger,
     registry: Registry,
+    timings: Partial<DashboardTimings> = {},
   ) {
-    this.frames = new DashboardFrames(sources);
+    this.timings = { ...DASHBOARD_DEFAULTS, ...timings };
+    this.frames = new DashboardFrames(sources, this.timings.fullTableMs);
     this.metrics = new DashboardMetrics(registry, () => this.clients.size);
   }
 
@@ -40,10 +43,11 @@ export class DashboardFeed {
   /** Starts a stream on `res` with a snapshot; throws 503 too_many_clients (nothing written yet) when full. */
   connect(req: IncomingMessage, res: ServerResponse): void {
     const address = req.socket.remoteAddress ?? 'unknown';
-    if (this.clients.size >= MAX_DASHBOARD_CLIENTS) {
+    const { maxClients } = this.timings;
+    if (this.clients.size >= maxClients) {
       this.metrics.refused.inc();
-      this.logger.warn(`Refused a dashboard from ${address}: ${MAX_DASHBOARD_CLIENTS} dashboards are connected, as many as allowed`);
-      throw new CdnError('too_many_clients', `${MAX_DASHBOARD_CLIENTS} dashboards are connected to this control plane, as many as it serves; close one and retry.`);
+      this.logger.warn(`Refused a dashboard from ${address}: ${maxClients} dashboards are connected, as many as allowed`);
+      throw new CdnError('too_many_clients', `${maxClients} dashboards are connected to this control plane, as many as it serves; close one and retry.`);
     }
     res.writeHead(200, SSE_HEADERS);
     if (req.method === 'HEAD') return void res.end();
@@ -55,7 +59,7 @@ export class DashboardFeed {
     this.send(client, [this.frames.snapshot(first)]);
     this.lastWrite = client.connectedAt;
     if (this.timer === undefined) {
-      this.timer = setInterval(() => this.tick(), TICK_MS);
+      this.timer = setInterval(() => this.tick(), this.timings.tickMs);
       this.timer.unref();
     }
   }
@@ -78,7 +82,7 @@ export class DashboardFeed {
       return;
     }
     const now = this.sources.now();
-    if (events.length === 0 && now - this.lastWrite < KEEPALIVE_MS) return;
+    if (events.length === 0 && now - this.lastWrite < this.timings.keepaliveMs) return;
     for (const client of [...this.clients]) {
       if (events.length > 0) this.send(client, events);
       else this.write(client, SSE_KEEPALIVE);
@@ -95,8 +99,8 @@ export class DashboardFeed {
 
   /** False when the client was cut off for reading too slowly. */
   private write(client: Client, text: string): boolean {
-    if (client.res.writableLength > MAX_BUFFERED_BYTES) {
-      this.logger.warn(`Cut off the dashboard of ${client.address}: more than ${MAX_BUFFERED_BYTES} bytes unread; it will reconnect`);
+    if (client.res.writableLength > this.timings.maxBufferedBytes) {
+      this.logger.warn(`Cut off the dashboard of ${client.address}: more than ${this.timings.maxBufferedBytes} bytes unread; it will reconnect`);
       this.remove(client, 'slow');
       client.res.destroy();
       return false;

@@ -50,7 +50,10 @@ export class DashboardFrames {
   private sentStats = '';
   private lastFull = 0;
 
-  constructor(private readonly sources: DashboardSources) {}
+  constructor(
+    private readonly sources: DashboardSources,
+    private readonly fullTableMs = FULL_TABLE_MS,
+  ) {}
 
   /**
    * Everything, for a client that connects. `restart` (the first client) also makes it the base of the
@@ -88,7 +91,7 @@ export class DashboardFrames {
     const loads = sources.loads(nodes);
     const edges = sources.edges();
     const events: DashboardEvent[] = [];
-    const full = now - this.lastFull >= FULL_TABLE_MS;
+    const full = now - this.lastFull >= this.fullTableMs;
     if (full) {
       this.lastFull = now;
       events.push({ type: 'nodes', text: sseEvent('nodes', { at, nodes: allNodes(nodes, loads, this.sentNodes, now, sources.settings) }) });

@@ -13,3 +13,20 @@ export const FULL_TABLE_MS = 10_000;
 export const KEEPALIVE_MS = 15_000;
 /** A client that lets this much pile up unread is cut off; it reconnects and starts again from a snapshot. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** The limits and periods above, as one value: tests shorten them. */
+export interface DashboardTimings {
+  maxClients: number;
+  tickMs: number;
+  fullTableMs: number;
+  keepaliveMs: number;
+  maxBufferedBytes: number;
+}
+
+export const DASHBOARD_DEFAULTS: DashboardTimings = {
+  maxClients: MAX_DASHBOARD_CLIENTS,
+  tickMs: TICK_MS,
+  fullTableMs: FULL_TABLE_MS,
+  keepaliveMs: KEEPALIVE_MS,
+  maxBufferedBytes: MAX_BUFFERED_BYTES,
+};
