@@ -12,8 +12,9 @@ export class EdgesController {
   @EventPattern(EDGE_EVENTS.report)
   onReport(@Payload() data: unknown): void {
     const parsed = parseEdgeReport(data);
-    if (parsed.ok) this.edges.record(parsed.report);
-    else this.edges.rejected(parsed.reason);
+    if (!parsed.ok) return this.edges.rejected(parsed.reason);
+    if (parsed.trafficIssue !== undefined) this.edges.ignoredTraffic(parsed.report.edgeId, parsed.trafficIssue);
+    this.edges.record(parsed.report);
   }
 
   @Get('edges')

@@ -35,7 +35,10 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
   private readonly edges = new Map<string, EdgeRecord>();
   private timer: NodeJS.Timeout | undefined;
   private readonly reports: Counter<'result'>;
+  private readonly trafficIgnored: Counter;
   private readonly listeners = new Set<EdgeListener>();
+  /** Edges already warned about for unreadable traffic; forgotten with the edge. */
+  private readonly trafficWarned = new Set<string>();
 
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
@@ -44,6 +47,11 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
     this.reports = new Counter({ name: 'cdn_cp_edge_reports_total', help: 'Reports received from edges, by result', labelNames: ['result'], registers: [metrics] });
+    this.trafficIgnored = new Counter({
+      name: 'cdn_cp_edge_traffic_ignored_total',
+      help: 'Edge reports kept without the traffic in them, which failed its schema (GET /stats does not count it)',
+      registers: [metrics],
+    });
     const edges = this.edges;
     new Gauge({
       name: 'cdn_cp_edge_tables',
@@ -146,6 +154,14 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** The report was kept but not its traffic (GET /stats misses it): warned once per edge, counted every time. */
+  ignoredTraffic(edgeId: string, reason: string): void {
+    this.trafficIgnored.inc();
+    if (this.trafficWarned.has(edgeId)) return;
+    this.trafficWarned.add(edgeId);
+    this.logger.warn(`Ignored the traffic in edge ${edgeId}'s reports (GET /stats does not count it): ${reason}`);
+  }
+
   rejected(reason: string): void {
     this.reports.inc({ result: 'invalid' });
     this.logger.warn(`Ignored an invalid edge report: ${reason}`);
@@ -163,6 +179,7 @@ export class EdgesService implements OnModuleInit, OnModuleDestroy {
         for (const listener of this.listeners) this.notify(() => listener.onLost?.(lost, change.silentSeconds));
       } else if (change?.kind === 'forget') {
         this.edges.delete(edge.id);
+        this.trafficWarned.delete(edge.id);
         this.logger.info(`Forgot edge ${edge.id}: lost for more than 10 minutes`);
       }
     }
