@@ -32,7 +32,7 @@ export class DashboardFeed {
     timings: Partial<DashboardTimings> = {},
   ) {
     this.timings = { ...DASHBOARD_DEFAULTS, ...timings };
-    this.frames = new DashboardFrames(sources, this.timings.fullTableMs);
+    this.frames = new DashboardFrames(sources, this.timings.fullTableMs, this.timings.statsMs);
     this.metrics = new DashboardMetrics(registry, () => this.clients.size);
   }
 

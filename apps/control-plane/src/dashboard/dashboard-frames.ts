@@ -7,7 +7,7 @@ import type { HealthSettings } from '../health/node-health';
 import type { EdgeView } from '../edges/edges.service';
 import type { NodeState } from '../nodes/node-state';
 import type { StatsReport } from '../stats/stats-report';
-import { FULL_TABLE_MS } from './dashboard.constants';
+import { FULL_TABLE_MS, STATS_MS } from './dashboard.constants';
 import { DashboardSummary, edgesKey, summarize } from './dashboard-summary';
 import { DashboardTraffic, dashboardTraffic } from './dashboard-traffic';
 import { allNodes, diffNodes, isEmpty, NodeRow, SentRow, toNodeRow } from './node-rows';
@@ -48,11 +48,13 @@ export class DashboardFrames {
   private sentEdges = '';
   private sentSummary = '';
   private sentStats = '';
+  private lastStats = 0;
   private lastFull = 0;
 
   constructor(
     private readonly sources: DashboardSources,
     private readonly fullTableMs = FULL_TABLE_MS,
+    private readonly statsMs = STATS_MS,
   ) {}
 
   /**
@@ -74,6 +76,7 @@ export class DashboardFrames {
       this.sentEdges = edgesKey(edges);
       this.sentSummary = JSON.stringify(summary);
       this.sentStats = JSON.stringify(stats);
+      this.lastStats = now;
       this.lastFull = now;
     } else {
       rows = nodes.map((node) => toNodeRow(node, loads.get(node.id) ?? node.currentLoad, now, sources.settings));
@@ -110,11 +113,13 @@ export class DashboardFrames {
       this.sentSummary = summaryText;
       events.push({ type: 'summary', text: sseEvent('summary', { at, ...summary }) });
     }
-    // Edges report every few seconds: most ticks bring no new traffic figures.
-    const stats = JSON.stringify(dashboardTraffic(sources.stats()));
-    if (stats !== this.sentStats) {
-      this.sentStats = stats;
-      events.push({ type: 'stats', text: `event: stats\ndata: {"at":${JSON.stringify(at)},${stats.slice(1)}\n\n` });
+    if (now - this.lastStats >= this.statsMs) {
+      this.lastStats = now;
+      const stats = JSON.stringify(dashboardTraffic(sources.stats()));
+      if (stats !== this.sentStats) {
+        this.sentStats = stats;
+        events.push({ type: 'stats', text: `event: stats\ndata: {"at":${JSON.stringify(at)},${stats.slice(1)}\n\n` });
+      }
     }
     return events;
   }
