@@ -25,7 +25,7 @@ export function bytes(n) {
     n /= 1000;
     unit++;
   }
-  return `${unit === 0 ? Math.round(n) : trim(n)} ${BYTE_UNITS[unit]}`;
+  return `${unit === 0 && (n >= 10 || Number.isInteger(n)) ? Math.round(n) : trim(n)} ${BYTE_UNITS[unit]}`;
 }
 
 export function millis(ms) {
