@@ -105,6 +105,19 @@ describe('the README examples, pasted into a shell on a built clone', () => {
     expect(views!.map((v) => v.self)).toEqual(['cp-1', 'cp-2', 'cp-3']);
   }, 60_000);
 
+  it('the API documentation example lists every endpoint and what a registration may answer', async () => {
+    const [block] = readmeBlocks('API');
+    const dir = tempDir();
+    const port = await freePort();
+    new Group('npm', ['start', '--', '--port', String(port), '--nodes-file', path.join(dir, 'nodes.json'), '--log-file', path.join(dir, 'cdn.log')]);
+    await eventually(async () => (await get(`http://127.0.0.1:${port}/healthz`)).status === 200, 20_000);
+    const shell = new Group('bash', ['-e', '-o', 'pipefail', '-c', adapt(block, { 'localhost:5000': `localhost:${port}` })]);
+    expect(await shell.exited, shell.output).toBe(0);
+    expect(shell.output).toContain('POST /register_node\n');
+    expect(shell.output).toContain('GET /docs-json\n');
+    expect(shell.output).toMatch(/"200",\s*"400",\s*"401"/);
+  }, 60_000);
+
   describe('security', () => {
     const blocks = () => readmeBlocks('Security');
 

@@ -64,17 +64,27 @@ const heartbeatIntervalSchema = z
 const latitudeSchema = z.number({ error: 'must be a number from -90 to 90' }).min(-90, 'must be from -90 to 90').max(90, 'must be from -90 to 90');
 const longitudeSchema = z.number({ error: 'must be a number from -180 to 180' }).min(-180, 'must be from -180 to 180').max(180, 'must be from -180 to 180');
 
-/** The body of `POST /register_node`. */
-export const nodeRegistrationSchema = z.object({
-  id: nodeIdSchema,
-  url: nodeUrlSchema,
-  location: nodeLocationSchema,
-  capacity: nodeCapacitySchema,
-  heartbeat_interval: heartbeatIntervalSchema.optional(),
-  /** Coordinates for nearest-first routing (optional; `location` may also be a region path such as "CN/Beijing"). */
-  lat: latitudeSchema.optional(),
-  lon: longitudeSchema.optional(),
-});
+export const DEFAULT_HEARTBEAT_INTERVAL = 10;
+
+/** The body of `POST /register_node` (the API documentation shows this very schema). */
+export const nodeRegistrationSchema = z
+  .object({
+    id: nodeIdSchema.describe('1-64 characters of A-Z a-z 0-9 . _ - (not "." or "..", nor a JavaScript property name such as __proto__)'),
+    url: nodeUrlSchema.describe('absolute http:// or https:// URL of at most 2048 characters, without credentials, query or fragment, written as URL parsers read it'),
+    location: nodeLocationSchema.describe('a name such as Beijing, or a region path such as CN/Beijing (no control characters)'),
+    capacity: nodeCapacitySchema.describe('a weight: the share of traffic the node takes'),
+    heartbeat_interval: heartbeatIntervalSchema.optional().describe(`seconds between the node's heartbeats (default ${DEFAULT_HEARTBEAT_INTERVAL})`),
+    /** Coordinates for nearest-first routing (optional; `location` may also be a region path such as "CN/Beijing"). */
+    lat: latitudeSchema.optional().describe('latitude, for nearest-first routing'),
+    lon: longitudeSchema.optional().describe('longitude, for nearest-first routing'),
+  })
+  .meta({
+    description: 'A node to register, or to update when its id is known.',
+    examples: [
+      { id: 'node1', url: 'http://cdn1.example.com', location: 'Beijing', capacity: 100, heartbeat_interval: 10 },
+      { id: 'node2', url: 'https://10.0.0.12:8443', location: 'CN/Shanghai', capacity: 50, lat: 31.23, lon: 121.47 },
+    ],
+  });
 
 export type NodeRegistration = z.infer<typeof nodeRegistrationSchema>;
 
@@ -113,8 +123,6 @@ export const storedNodeSchema = z.object({
   lon: longitudeSchema.optional(),
   token_sha256: z.string().regex(SHA256_HEX_PATTERN, 'must be 64 lower-case hex digits').optional(),
 });
-
-export const DEFAULT_HEARTBEAT_INTERVAL = 10;
 
 /**
  * Names every bad or missing field of a registration, e.g. `{ capacity: "must be a positive number" }`.

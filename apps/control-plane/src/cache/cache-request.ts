@@ -1,4 +1,6 @@
 import { CDN_ROOT, CdnError, normalizeCdnTarget, targetOfUrl } from '@cdn/shared';
+import { z } from 'zod';
+import { issueFields } from '../http/issue-fields';
 import { EMPTY_BODY } from '../http/read-json-body';
 
 /** Most items in one list of a purge or warm request. */
@@ -18,8 +20,6 @@ export interface PurgeRequest {
 export interface WarmRequest {
   urls: string[];
 }
-
-type Fields = Record<string, string>;
 
 /**
  * Turns what an operator wrote into the edge's cache key space: an absolute URL keeps its path and
@@ -46,82 +46,79 @@ export function toEdgeTarget(text: string): string | undefined {
   return normalizeCdnTarget(onEdge ? written : CDN_ROOT + written);
 }
 
+const TARGET_PROBLEM = 'must be an absolute http(s) URL or a path starting with /, with "%" followed by two hexadecimal digits';
+
+/** One item of a list: a non-empty string of at most MAX_ITEM_LENGTH, trimmed, then normalised (or refused with `problem`). */
+function listItem(normalise: (item: string) => string | undefined, problem: string) {
+  return z
+    .string({ error: 'must be a non-empty string' })
+    .refine((item) => item.trim() !== '', { error: 'must be a non-empty string', abort: true })
+    .max(MAX_ITEM_LENGTH, `must be at most ${MAX_ITEM_LENGTH} characters`)
+    .transform((item, ctx) => {
+      const normalised = normalise(item.trim());
+      if (normalised !== undefined) return normalised;
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    });
+}
+
+/** A list of at most MAX_LIST_ITEMS items; duplicates (after normalising) are dropped. */
+function list(item: ReturnType<typeof listItem>, whenMissing = 'must be a list of strings') {
+  return z
+    .array(item, { error: (issue) => (issue.input === undefined ? whenMissing : 'must be a list of strings') })
+    .max(MAX_LIST_ITEMS, { error: (issue) => `must have at most ${MAX_LIST_ITEMS} items, got ${(issue.input as unknown[]).length}` })
+    .transform((items) => [...new Set(items)]);
+}
+
+/** A misspelt field ("url") would otherwise be ignored silently and the request do less than meant: unknown keys are refused. */
+function strictBody<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `is not a known field (expected ${known})` : 'must be a JSON object') });
+}
+
+const targets = () => list(listItem(toEdgeTarget, TARGET_PROBLEM));
+
+/** The body of `POST /cache/purge`: the schema that checks it is the one the API documentation shows. */
+export const purgeRequestSchema = strictBody({
+  urls: targets().optional().describe('exact URLs: /cdn/..., a path that gets /cdn prepended, or an absolute URL; normalised as edges normalise requests'),
+  prefixes: targets().optional().describe('every cached URL that starts with one of these (written as urls are)'),
+  tags: list(listItem((tag) => (/^[^\s\p{Cc}]+$/u.test(tag) ? tag : undefined), 'must be a tag without spaces or control characters'))
+    .optional()
+    .describe("tags from the answers' Surrogate-Key and Cache-Tag headers"),
+  soft: z.boolean({ error: 'must be true or false' }).optional().describe('mark the entries stale (revalidated, or served stale while revalidating) instead of removing them; false by default'),
+})
+  .refine((body) => (body.urls?.length ?? 0) + (body.prefixes?.length ?? 0) + (body.tags?.length ?? 0) > 0, {
+    error: 'must name something to purge: at least one of urls, prefixes and tags must be a non-empty list',
+  })
+  .meta({
+    description: 'What to purge from every edge and the shared tier: at least one non-empty list, each of at most 1000 items.',
+    examples: [{ urls: ['/cdn/images/logo.png', 'https://cdn.example.com/cdn/app.js?v=2'] }, { prefixes: ['/cdn/css/'], tags: ['product-42'], soft: true }],
+  });
+
+/** The body of `POST /cache/warm`. */
+export const warmRequestSchema = strictBody({
+  urls: list(listItem(toEdgeTarget, TARGET_PROBLEM), `is required: a list of 1-${MAX_LIST_ITEMS} URLs or paths to warm`)
+    .refine((urls) => urls.length > 0, `is required: a list of 1-${MAX_LIST_ITEMS} URLs or paths to warm`)
+    .describe('URLs to fetch through the normal routing into every edge (written as the urls of a purge)'),
+}).meta({ description: "URLs to fetch into every edge's cache (1-1000).", examples: [{ urls: ['/cdn/index.html', '/cdn/images/hero.jpg'] }] });
+
 /** Checks and normalises a `POST /cache/purge` body, naming every bad field in one `invalid_request`. */
 export function parsePurgeRequest(body: unknown): PurgeRequest {
-  const fields: Fields = {};
-  const object = asObject(body, ['urls', 'prefixes', 'tags', 'soft'], fields);
-  const urls = targetList(object, 'urls', fields);
-  const prefixes = targetList(object, 'prefixes', fields);
-  const tags = stringList(object, 'tags', fields, (tag) => (/^[^\s\p{Cc}]+$/u.test(tag) ? tag : undefined), 'must be a tag without spaces or control characters');
-  const soft = object?.soft ?? false;
-  if (typeof soft !== 'boolean') fields.soft = 'must be true or false';
-  if (object && Object.keys(fields).length === 0 && urls.length + prefixes.length + tags.length === 0) {
-    fields.body = 'must name something to purge: at least one of urls, prefixes and tags must be a non-empty list';
-  }
-  fail('cache purge', fields);
-  return { urls, prefixes, tags, soft: soft as boolean };
+  const { urls = [], prefixes = [], tags = [], soft = false } = checked('cache purge', purgeRequestSchema, body);
+  return { urls, prefixes, tags, soft };
 }
 
 /** Checks and normalises a `POST /cache/warm` body. */
 export function parseWarmRequest(body: unknown): WarmRequest {
-  const fields: Fields = {};
-  const object = asObject(body, ['urls'], fields);
-  const urls = targetList(object, 'urls', fields);
-  if (object && !fields.urls && urls.length === 0) fields.urls = 'is required: a list of 1-1000 URLs or paths to warm';
-  fail('cache warm', fields);
-  return { urls };
+  return checked('cache warm', warmRequestSchema, body);
 }
 
-function asObject(body: unknown, known: string[], fields: Fields): Record<string, unknown> | undefined {
-  if (body === EMPTY_BODY || typeof body !== 'object' || body === null || Array.isArray(body)) {
-    fields.body = 'must be a JSON object';
-    return undefined;
-  }
-  const object = body as Record<string, unknown>;
-  // A misspelt field ("url") would otherwise be ignored silently and the request do less than meant.
-  for (const key of Object.keys(object)) if (!known.includes(key)) fields[key] = `is not a known field (expected ${known.join(', ')})`;
-  return object;
-}
-
-function targetList(object: Record<string, unknown> | undefined, name: string, fields: Fields): string[] {
-  return stringList(object, name, fields, toEdgeTarget, 'must be an absolute http(s) URL or a path starting with /, with "%" followed by two hexadecimal digits');
-}
-
-/** Reads an optional list of strings, normalising each item; problems go into `fields`. Duplicates are dropped. */
-function stringList(
-  object: Record<string, unknown> | undefined,
-  name: string,
-  fields: Fields,
-  normalise: (item: string) => string | undefined,
-  problem: string,
-): string[] {
-  const value = object?.[name];
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    fields[name] = 'must be a list of strings';
-    return [];
-  }
-  if (value.length > MAX_LIST_ITEMS) {
-    fields[name] = `must have at most ${MAX_LIST_ITEMS} items, got ${value.length}`;
-    return [];
-  }
-  const result = new Set<string>();
-  value.forEach((item, index) => {
-    const field = `${name}[${index}]`;
-    if (typeof item !== 'string' || item.trim() === '') fields[field] = 'must be a non-empty string';
-    else if (item.length > MAX_ITEM_LENGTH) fields[field] = `must be at most ${MAX_ITEM_LENGTH} characters`;
-    else {
-      const normalised = normalise(item.trim());
-      if (normalised === undefined) fields[field] = problem;
-      else result.add(normalised);
-    }
-  });
-  return [...result];
-}
-
-function fail(what: string, fields: Fields): void {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) return;
-  const summary = entries.map(([field, problem]) => `${field} ${problem}`).join('; ');
+function checked<T>(what: string, schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body === EMPTY_BODY ? undefined : body);
+  if (result.success) return result.data;
+  const fields = issueFields(result.error);
+  const summary = Object.entries(fields)
+    .map(([field, problem]) => `${field} ${problem}`)
+    .join('; ');
   throw new CdnError('invalid_request', `Invalid ${what} request: ${summary}`, { fields });
 }

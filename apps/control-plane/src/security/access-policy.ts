@@ -1,11 +1,13 @@
+import { DOCS_PATHS } from '../docs/docs-paths';
+
 /**
  * Who may do what on the admin API, as a pure function of the request's method, path and credential.
  * Anything it does not recognise needs the admin token: an allowance is granted only for the exact forms
  * below, so a path spelled another way (`/Heartbeat/x`, `/healthz/`) can only be refused, never let through.
  */
 
-/** Probes and metrics stay open to schedulers and scrapers, with or without tokens. */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+/** Probes and metrics stay open to schedulers and scrapers, with or without tokens, and so does the API documentation (see DOCS_PATHS). */
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics', ...DOCS_PATHS]);
 
 /**
  * The dashboard's page and its files: they hold no data, and a browser cannot send a token when it opens a
