@@ -102,6 +102,15 @@ export class LineChart {
         last = px;
       }
       ctx.stroke();
+      // A point with no neighbour draws no line: a dot shows it.
+      ctx.fillStyle = s.color;
+      const has = (i) => i >= 0 && i < times.length && values[i] !== null && values[i] !== undefined && Number.isFinite(values[i]);
+      for (let i = 0; i < times.length; i++) {
+        if (!has(i) || has(i - 1) || has(i + 1)) continue;
+        ctx.beginPath();
+        ctx.arc(x(times[i]), y(Math.min(values[i], top)), 2.5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
       // A light fill under the first series only, so that several lines stay readable.
       if (index === 0 && first !== undefined) {
         ctx.lineTo(last, y(0));
