@@ -43,6 +43,7 @@ export async function startAllInOne(config: CdnConfig, logger: Logger): Promise<
       adminServer,
       logger,
       async close() {
+        parts.controlPlane.endStreams();
         server.close();
         server.closeIdleConnections();
         adminServer?.close();

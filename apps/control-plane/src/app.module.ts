@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CacheDependencies, CacheModule } from './cache/cache.module';
 import { CoreDependencies, CoreModule } from './core/core.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DocsModule } from './docs/docs.module';
 import { EdgesModule } from './edges/edges.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -19,7 +20,7 @@ export class AppModule {
     const { cache, ...core } = deps;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, ClusterModule, StatsModule, CacheModule.forRoot(cache), DocsModule],
+      imports: [CoreModule.forRoot(core), SecurityModule, NodesModule, RoutingModule, HealthModule, EdgesModule, AlertsModule, LoadsModule, ProbesModule, ClusterModule, StatsModule, CacheModule.forRoot(cache), DocsModule, DashboardModule],
     };
   }
 }

@@ -68,7 +68,8 @@ describe('cross-site requests', () => {
 
   it('refuses a DNS-rebound page: its Origin names the very host it talks to', async () => {
     const cp = await start();
-    const res = await raw(`${cp.url}/toggle_cache`, 'POST', { origin: cp.url, host: new URL(cp.url).host });
+    const host = `rebind.example:${new URL(cp.url).port}`;
+    const res = await raw(`${cp.url}/toggle_cache`, 'POST', { origin: `http://${host}`, host });
     expect(res.status).toBe(403);
   });
 
@@ -104,6 +105,20 @@ describe('scripts and curl', () => {
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers.vary).toBe('Origin');
+  });
+});
+
+describe('the dashboard, served by the admin API itself', () => {
+  it('may post from its own address: no other site can have it as its origin', async () => {
+    const cp = await start({ config: { adminCorsOrigins: [] } });
+    const res = await raw(`${cp.url}/toggle_cache`, 'POST', { origin: cp.url, host: new URL(cp.url).host });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('still needs a token: its address is not a credential', async () => {
+    const cp = await start({ config: { adminTokens: [ADMIN] } });
+    expect((await raw(`${cp.url}/toggle_cache`, 'POST', { origin: cp.url, host: new URL(cp.url).host })).status).toBe(401);
   });
 });
 

@@ -29,6 +29,7 @@ import { LEADERSHIP, type Leadership } from './cluster/leadership';
 import type { Replication } from './cluster/replication';
 import { followReplicatedState } from './cluster/follow-replicated-state';
 import { HealthService } from './health/health.service';
+import { DashboardFeed } from './dashboard/dashboard-feed';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { RouteMethods } from './http/route-methods';
 import { LoadBroadcaster } from './loads/load-broadcaster';
@@ -44,6 +45,8 @@ export interface ControlPlane {
   /** The admin API as a plain Node request handler (the Nest express instance after app.init()). */
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   app: INestApplication;
+  /** Ends the answers that never finish by themselves (dashboards' event streams), so that a closing server need not wait for them. */
+  endStreams(): void;
   /** Stops the health loop and load broadcasts, saves the node state, closes Nest (and its microservice); pending alert retries are cancelled. */
   close(): Promise<void>;
 }
@@ -169,6 +172,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   return {
     handler: app.getHttpAdapter().getInstance(),
     app,
+    endStreams: () => app.get(DashboardFeed).close(),
     close: () =>
       (closing ??= (async () => {
         // A leader releases its lease first, so that another replica takes over at once.

@@ -121,6 +121,7 @@ async function run(config: CdnConfig & { natsUrl: string }, credentials: NatsCre
 
   exitOnSignals(logger, async (signal) => {
     logger.info(`${signal} received: shutting down`);
+    cp.endStreams();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();

@@ -23,6 +23,7 @@ export const ERRORS = {
   not_ready: { status: 503, message: 'No routing table has been received yet.' },
   state_not_writable: { status: 503, message: 'The node state cannot be saved, so the change was not made; see /readyz and the log.' },
   state_not_loaded: { status: 503, message: 'The saved node state could not be loaded; fix the nodes file and restart, or restart with --reset-config.' },
+  too_many_clients: { status: 503, message: 'As many dashboards are connected as the control plane serves; close one and retry.' },
   bus_unavailable: { status: 503, message: 'The message bus (NATS) is not connected, so the command cannot reach the edges; nothing was sent.' },
   upstream_timeout: { status: 504, message: 'The chosen node did not answer in time.' },
   not_cached: { status: 504, message: 'The request allows only a cached answer (only-if-cached) and none is stored.' },

@@ -45,6 +45,10 @@ export function relayToPrimary(logger: Logger): http.RequestListener {
       res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(UNREACHABLE), 'retry-after': '1' });
       res.end(UNREACHABLE);
     });
+    // A client that leaves before its answer ends (a dashboard's event stream never ends by itself) releases the primary's side too.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   };
 }

@@ -37,6 +37,8 @@ export async function runAllInOnePrimary(info: ProgramInfo, config: CdnConfig): 
     const adminServer = createAdminListener(config, adminGate, logger, registry);
     exitOnSignals(logger, async (signal) => {
       logger.info(`Received ${signal}, shutting down the ${config.workers} workers, then the control plane`);
+      // Dashboards' streams pass through the workers, which would otherwise wait for them to end.
+      controlPlane?.endStreams();
       await pool.stop();
       socketServer.close();
       adminServer?.close();

@@ -23,7 +23,7 @@ export interface ApiOperation {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI form: `/nodes/{id}`. */
   path: string;
-  tag: 'nodes' | 'cache' | 'cluster' | 'probes' | 'docs';
+  tag: 'nodes' | 'cache' | 'cluster' | 'probes' | 'dashboard' | 'docs';
   summary: string;
   description?: string;
   access: Access;
@@ -161,6 +161,28 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     errors: ['not_ready'],
   },
   { method: 'get', path: '/metrics', tag: 'probes', summary: 'Prometheus metrics', access: 'open', answer: { status: 200, description: 'The Prometheus text format', mediaType: 'text/plain; version=0.0.4' }, errors: [] },
+  { method: 'get', path: '/dashboard', tag: 'dashboard', summary: "The operators' live page", description: 'Open like its files (they hold no data); the page asks for a token when tokens are configured.', access: 'open', answer: { status: 200, description: 'An HTML page that follows GET /dashboard/events', mediaType: 'text/html' }, errors: [] },
+  {
+    method: 'get',
+    path: '/dashboard/assets/{file}',
+    tag: 'dashboard',
+    summary: "The dashboard's scripts, style sheet and icon",
+    access: 'open',
+    params: { file: { description: 'one of the files the page loads', schema: z.string().regex(/^[a-z0-9-]+\.(js|css|svg)$/) } },
+    answer: { status: 200, description: 'The file' },
+    errors: ['not_found'],
+  },
+  {
+    method: 'get',
+    path: '/dashboard/events',
+    tag: 'dashboard',
+    summary: "The dashboard's live data, as server-sent events",
+    description:
+      'A `snapshot` event (summary, nodes, edges, traffic), then `node_changes` (rows that changed, heartbeat times, removed ids), `summary`, `edges` and `stats` as they change, the whole `nodes` table every 10 s, and a comment line after 15 s of silence. At most 64 streams at once.',
+    access: 'read',
+    answer: { status: 200, description: 'A stream that does not end', mediaType: 'text/event-stream' },
+    errors: ['too_many_clients'],
+  },
   { method: 'get', path: '/docs', tag: 'docs', summary: 'This documentation, as a page', access: 'open', answer: { status: 200, description: 'An HTML page that renders /docs-json', mediaType: 'text/html' }, errors: [] },
   { method: 'get', path: '/docs-json', tag: 'docs', summary: 'This documentation (OpenAPI 3.1)', access: 'open', answer: { status: 200, description: 'The OpenAPI document', mediaType: 'application/json' }, errors: [] },
   {

@@ -44,6 +44,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'cache', description: 'The cache switch, purges and warms, and their receipts' },
       { name: 'cluster', description: 'Edges and control-plane replicas' },
       { name: 'probes', description: 'Liveness, readiness and metrics: open, for schedulers and scrapers' },
+      { name: 'dashboard', description: 'The operators\' live page (open) and its event stream (a read token)' },
       { name: 'docs', description: 'This documentation: open, the same for every installation' },
     ],
     security: SECURITY.write,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Credential, decideAccess, heartbeatTarget, pathOf } from './access-policy';
+import { Credential, decideAccess, heartbeatTarget, isOpenPath, pathOf } from './access-policy';
 import { bearerToken } from './bearer-token';
 
 const admin: Credential = { kind: 'admin' };
@@ -45,6 +45,16 @@ describe('heartbeatTarget', () => {
   it('is undefined for anything spelled otherwise, so a node token gets no further', () => {
     for (const [method, path] of [['GET', '/heartbeat/node1'], ['POST', '/Heartbeat/node1'], ['POST', '/heartbeat/a/b'], ['POST', '/heartbeat/'], ['POST', '//heartbeat/node1'], ['POST', '/heartbeat/%E0%A4%A']]) {
       expect(heartbeatTarget(method, path), `${method} ${path}`).toBeUndefined();
+    }
+  });
+
+  it('opens the probes, the metrics and the dashboard page and its files, exactly so spelled', () => {
+    for (const path of ['/healthz', '/readyz', '/metrics', '/dashboard', '/dashboard/assets/main.js', '/dashboard/assets/dashboard.css', '/dashboard/assets/favicon.svg']) {
+      expect(isOpenPath(path), path).toBe(true);
+    }
+    // The data needs a token; other spellings are not the page.
+    for (const path of ['/dashboard/events', '/dashboard/', '/Dashboard', '/dashboard/assets/../events', '/dashboard/assets/x.json', '/dashboard/assets/sub/x.js', '/dashboard/assets/']) {
+      expect(isOpenPath(path), path).toBe(false);
     }
   });
 

@@ -9,6 +9,17 @@ import { DOCS_PATHS } from '../docs/docs-paths';
 /** Probes and metrics stay open to schedulers and scrapers, with or without tokens, and so does the API documentation (see DOCS_PATHS). */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics', ...DOCS_PATHS]);
 
+/**
+ * The dashboard's page and its files: they hold no data, and a browser cannot send a token when it opens a
+ * page. What the page shows comes from GET /dashboard/events, which needs a token like any admin GET.
+ */
+const DASHBOARD_FILE = /^\/dashboard(?:\/assets\/[a-z0-9-]+\.(?:js|css|svg))?$/;
+
+/** Whether a path is answered without a token (exact forms only, like everything here). */
+export function isOpenPath(path: string): boolean {
+  return OPEN_PATHS.has(path) || DASHBOARD_FILE.test(path);
+}
+
 /** What the request's `Authorization` header turned out to be. */
 export type Credential =
   | { kind: 'none' }

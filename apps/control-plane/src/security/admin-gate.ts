@@ -4,7 +4,7 @@ import { CdnConfig, ErrorCode, errorBody, Logger, printable } from '@cdn/shared'
 import { Counter, Registry } from 'prom-client';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
 import { NodeRegistry } from '../nodes/node-registry';
-import { Credential, decideAccess, DenyReason, heartbeatTarget, OPEN_PATHS, pathOf } from './access-policy';
+import { Credential, decideAccess, DenyReason, heartbeatTarget, isOpenPath, pathOf } from './access-policy';
 import { bearerToken } from './bearer-token';
 import { declaresBody, isJsonMediaType } from './json-media-type';
 import { checkOrigin, corsHeaders, isPreflight, preflightHeaders } from './origin-policy';
@@ -52,12 +52,12 @@ export class AdminGate {
   /** Express-style middleware: calls `next` when the request may go on, answers it otherwise. */
   readonly handle = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const path = pathOf(req.url);
-    if (OPEN_PATHS.has(path)) return next();
+    if (isOpenPath(path)) return next();
     const method = req.method ?? 'GET';
     // Answers differ by Origin (CORS headers or a refusal): a cache between must key on it.
     res.setHeader('vary', 'Origin');
 
-    const origin = checkOrigin(req.headers.origin, this.allowedOrigins);
+    const origin = checkOrigin(req.headers.origin, this.allowedOrigins, req.headers.host);
     if (origin.kind === 'refused') {
       const why = `Origin ${JSON.stringify(printable(origin.origin))} is not allowed by --admin-cors-origin`;
       return this.refuse(req, res, path, 403, 'forbidden', 'origin', why, `Requests from the browser origin ${origin.origin} are not accepted; an operator can allow it with --admin-cors-origin.`);

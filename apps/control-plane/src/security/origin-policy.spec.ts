@@ -19,6 +19,29 @@ describe('checkOrigin', () => {
   it('refuses every origin when none is listed', () => {
     expect(checkOrigin('https://admin.example.com', new Set())).toMatchObject({ kind: 'refused' });
   });
+
+  it.each([
+    ['http://127.0.0.1:5000', '127.0.0.1:5000'],
+    ['http://localhost:5000', 'localhost:5000'],
+    ['http://[::1]:5000', '[::1]:5000'],
+    ['http://10.0.0.5', '10.0.0.5'],
+    ['https://10.0.0.5', '10.0.0.5'],
+  ])('trusts a page served at an address by this very listener (the dashboard): %s to %s', (origin, host) => {
+    expect(checkOrigin(origin, new Set(), host)).toEqual({ kind: 'same' });
+  });
+
+  it.each([
+    ['http://rebind.example:5000', 'rebind.example:5000', 'a name: DNS rebinding makes the attacker its owner'],
+    ['http://127.0.0.1:5001', '127.0.0.1:5000', 'another port is another site'],
+    ['http://127.0.0.1:5000', '10.0.0.5:5000', 'another address'],
+    ['http://127.0.0.1:5000', undefined, 'no Host'],
+    ['http://127.0.0.1:5000/', '127.0.0.1:5000', 'not a serialized origin'],
+    ['http://0x7f.1:5000', '0x7f.1:5000', 'an address only a URL parser reads as one'],
+    ['ftp://127.0.0.1:5000', '127.0.0.1:5000', 'not http'],
+    ['null', '127.0.0.1:5000', 'a sandbox'],
+  ] as [string, string | undefined, string][])('refuses %s to %s: %s', (origin, host) => {
+    expect(checkOrigin(origin, new Set(), host)).toEqual({ kind: 'refused', origin });
+  });
 });
 
 describe('preflight', () => {
