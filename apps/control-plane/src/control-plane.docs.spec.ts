@@ -14,6 +14,7 @@ import { errorCodesOf } from './docs/error-responses';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import type { EdgeView } from './edges/edges.service';
 import type { NodeDetail, NodeView } from './nodes/node-view';
+import type { StatsReport } from './stats/stats-report';
 import { controlPlaneStarter, eventually, LEVEL, messages, NODE1, RunningControlPlane } from './testing/start-control-plane';
 
 const start = controlPlaneStarter();
@@ -62,6 +63,7 @@ describe('answers', () => {
     expectTypeOf<z.infer<typeof answers.edgeViewSchema>>().toEqualTypeOf<EdgeView>();
     expectTypeOf<z.infer<typeof answers.clusterAnswer>>().toEqualTypeOf<ClusterView>();
     expectTypeOf<z.infer<typeof answers.operationAnswer>>().toEqualTypeOf<OperationView>();
+    expectTypeOf<z.infer<typeof answers.statsAnswer>>().toEqualTypeOf<StatsReport>();
   });
 
   it('every success answer fits its documented schema', async () => {
@@ -81,6 +83,7 @@ describe('answers', () => {
     const warm = await documentedCall(cp, 'POST', '/cache/warm', { urls: ['/a'] });
     await documentedCall(cp, 'GET', `/operations/${warm.operation_id}`);
     await documentedCall(cp, 'POST', '/toggle_cache');
+    await documentedCall(cp, 'GET', '/stats');
     await documentedCall(cp, 'GET', '/healthz');
     await documentedCall(cp, 'GET', '/readyz');
     await documentedCall(cp, 'DELETE', '/nodes/node1');

@@ -95,3 +95,25 @@ export const operationAnswer = z.object({
 
 export const healthzAnswer = z.object({ status: z.literal('ok') });
 export const readyAnswer = z.object({ status: z.literal('ready') });
+
+const stats = z.object({
+  requests: z.number(),
+  requests_per_second: z.number(),
+  hits: z.number().describe('answers from the cache: X-Cache HIT, STALE or REVALIDATED'),
+  hit_ratio: z.number().nullable().describe('null without requests'),
+  bytes_sent: z.number(),
+  bytes_received: z.number(),
+  errors: z.number().describe('5xx answers to clients'),
+  error_ratio: z.number().nullable(),
+  latency_ms: z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p99: z.number().nullable() }).describe('each null without requests'),
+});
+const statsWindow = z.object({ total: stats, nodes: z.record(z.string(), stats), edges: z.record(z.string(), stats) });
+
+export const statsAnswer = z.object({
+  generated_at: time,
+  windows: z.object({ '1m': statsWindow, '5m': statsWindow, '1h': statsWindow }),
+  series: z.object({
+    interval_seconds: z.number(),
+    points: z.array(z.object({ t: time, requests: z.number(), hits: z.number(), bytes_sent: z.number(), errors: z.number(), p50_ms: z.number().nullable(), p99_ms: z.number().nullable() })),
+  }),
+});

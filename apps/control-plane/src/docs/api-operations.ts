@@ -23,7 +23,7 @@ export interface ApiOperation {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI form: `/nodes/{id}`. */
   path: string;
-  tag: 'nodes' | 'cache' | 'cluster' | 'probes' | 'dashboard' | 'docs';
+  tag: 'nodes' | 'cache' | 'cluster' | 'stats' | 'probes' | 'dashboard' | 'docs';
   summary: string;
   description?: string;
   access: Access;
@@ -150,6 +150,16 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   { method: 'get', path: '/edges', tag: 'cluster', summary: "Each edge's applied routing revision and lag", access: 'read', answer: { status: 200, description: 'The edges heard from', schema: answers.edgesAnswer }, errors: [] },
   { method: 'get', path: '/cluster', tag: 'cluster', summary: 'This replica, the leader and the replicas heard from lately', access: 'read', answer: { status: 200, description: 'The replicas', schema: answers.clusterAnswer }, errors: [] },
+  {
+    method: 'get',
+    path: '/stats',
+    tag: 'stats',
+    summary: 'Requests, hit ratio, bytes, errors and latency over the last 1 min, 5 min and 1 h',
+    description: 'In total, per node and per edge, from what the edges report; with a 5-minute series in 5-second points.',
+    access: 'read',
+    answer: { status: 200, description: 'The windows and the series', schema: answers.statsAnswer },
+    errors: [],
+  },
   { method: 'get', path: '/healthz', tag: 'probes', summary: 'Liveness', access: 'open', answer: { status: 200, description: 'The process runs', schema: answers.healthzAnswer }, errors: [] },
   {
     method: 'get',

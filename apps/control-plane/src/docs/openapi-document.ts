@@ -43,6 +43,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'nodes', description: 'Registration, heartbeats, health and drain (/register_node, /heartbeat and GET /nodes are the original manual\'s)' },
       { name: 'cache', description: 'The cache switch, purges and warms, and their receipts' },
       { name: 'cluster', description: 'Edges and control-plane replicas' },
+      { name: 'stats', description: 'Traffic statistics reported by the edges' },
       { name: 'probes', description: 'Liveness, readiness and metrics: open, for schedulers and scrapers' },
       { name: 'dashboard', description: 'The operators\' live page (open) and its event stream (a read token)' },
       { name: 'docs', description: 'This documentation: open, the same for every installation' },
