@@ -8,17 +8,19 @@ const T0 = 1_700_000_000_000;
 const node = (id: string, location: string, status: NodeState['health']['status'] = 'active'): NodeState => ({
   ...newNode({ id, url: `http://${id}.example`, location, capacity: 40 }, T0),
   currentLoad: 7,
-  health: { ...initialHealth(T0), status },
+  health: { ...initialHealth(T0, { drained: status === 'draining' }), status },
 });
 
 describe('node gauges', () => {
-  it('say per node whether it is up, its capacity and its heartbeat load', async () => {
+  it('say per node whether it is up or drained, its capacity and its heartbeat load', async () => {
     const registry = new Registry();
     registerNodeGauges(registry, () => [node('a', 'Beijing'), node('b', 'Paris', 'inactive'), node('c', 'Paris', 'draining')]);
     const text = await registry.metrics();
     expect(text).toContain('cdn_cp_node_up{node="a",location="Beijing"} 1');
     expect(text).toContain('cdn_cp_node_up{node="b",location="Paris"} 0');
     expect(text).toContain('cdn_cp_node_up{node="c",location="Paris"} 0');
+    expect(text).toContain('cdn_cp_node_draining{node="c"} 1');
+    expect(text).toContain('cdn_cp_node_draining{node="b"} 0');
     expect(text).toContain('cdn_cp_node_capacity{node="a"} 40');
     expect(text).toContain('cdn_cp_node_load{node="b"} 7');
   });
