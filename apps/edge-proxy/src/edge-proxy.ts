@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, createRequestIds, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RequestIds, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -22,7 +22,7 @@ import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
-import { formatAccessLine } from './observability/access-log';
+import { ACCESS_MESSAGE, formatAccessFields, formatAccessLine } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
@@ -72,6 +72,8 @@ export interface EdgeProxyOptions {
   waitingFor?: () => string;
   /** Why there is no saved table to start from, for /readyz (split edges: "no --state-dir to start from"). */
   noSavedTable?: string;
+  /** Makes the X-Request-Id of requests that come without a usable one (default: a random prefix per process). */
+  requestIds?: RequestIds;
 }
 
 /** Longest request target accepted; longer ones get 414 (they are not worth parsing, logging or forwarding). */
@@ -90,6 +92,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const random = options.random ?? Math.random;
   const edgeCacheEnabled = config.cacheEnabled;
   const requestLog = requestLogOf(logger);
+  const requestIds = options.requestIds ?? createRequestIds();
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const metrics = createEdgeMetrics(registry, memory, { origin: () => routing?.origin, now });
@@ -249,13 +252,20 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
     metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000);
-    requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+    if (!requestLog.json) return requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+    const { req } = this;
+    const client = forwarding.clientOf(req.headers, req.socket.remoteAddress);
+    requestLog.info(ACCESS_MESSAGE, formatAccessFields({ ...exchange, status: statusCode, elapsedMs, client }));
   }
 
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
     // One spelling per resource from here on: the cache key, the node's path, invalidations and purges agree.
     const target = normalizeCdnTarget(url);
-    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now());
+    // The id the node gets too: a client's unusable one is replaced before anything is forwarded.
+    const given = req.headers['x-request-id'];
+    const requestId = requestIds.keepOrMake(given);
+    if (requestId !== given) req.headers['x-request-id'] = requestId;
+    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now(), requestId);
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     // 'close' comes once per response: on(), not once(), spares a wrapper per request.
     res.on('close', onExchangeClosed);

@@ -9,9 +9,9 @@ import type { CacheEntry } from './store/cache-entry';
  * request on the full object, headers only to HEAD, else the whole answer. The entry is not copied:
  * headers and body are written as they are stored.
  */
-export function serveEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
+export function serveEntry(req: IncomingMessage, res: ServerResponse, exchange: Exchange, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
   const method = req.method ?? 'GET';
-  const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId];
+  const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId, 'X-Request-Id', exchange.requestId];
 
   if (entry.status === 200 && evaluateClientConditional(method, req.headers, entry) === 'not-modified') {
     res.writeHead(304, [...notModifiedHeaders(entry), ...edgeHeaders]);
@@ -29,11 +29,15 @@ export function serveEntry(req: IncomingMessage, res: ServerResponse, entry: Cac
   if (range.kind === 'partial') {
     const length = range.end - range.start + 1;
     res.writeHead(206, [...entry.headers, 'Content-Range', `bytes ${range.start}-${range.end}/${size}`, 'Content-Length', String(length), ...edgeHeaders] as string[]);
-    res.end(method === 'HEAD' ? undefined : entry.body.subarray(range.start, range.end + 1));
+    if (method === 'HEAD') return void res.end();
+    exchange.bytes = length;
+    res.end(entry.body.subarray(range.start, range.end + 1));
     return;
   }
   res.writeHead(entry.status, [...entry.headers, 'Content-Length', String(size), ...edgeHeaders] as string[]);
-  res.end(method === 'HEAD' ? undefined : entry.body);
+  if (method === 'HEAD') return void res.end();
+  exchange.bytes = size;
+  res.end(entry.body);
 }
 
 /** Answers one client from the cache and records the outcome for its access line and metrics. */
@@ -45,5 +49,5 @@ export function answerFromCache(
 ): void {
   client.exchange.cache = outcome;
   client.exchange.nodeId = entry.nodeId;
-  serveEntry(client.req, client.res, entry, outcome, now);
+  serveEntry(client.req, client.res, client.exchange, entry, outcome, now);
 }

@@ -118,7 +118,8 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
 
   /** Default for a client: its answer is the node's, as it is. */
   onAnswer(proxyRes: IncomingMessage, times: AttemptTimes): void {
-    relay(proxyRes, this.res, relayHeaders(proxyRes, this.exchange!.cache, times.nodeId));
+    const exchange = this.exchange!;
+    relay(proxyRes, this.res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId), exchange);
   }
 
   /** Default for a client: the catalogue's JSON error. */

@@ -37,6 +37,11 @@ type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
 const ignore = () => undefined;
 
+/** The JSON "Forwarding ..." line's own fields: the node, and the request id the node is sent. */
+function forwardingFields(nodeId: string, requestId: string | string[] | undefined): string {
+  return `"node":${JSON.stringify(nodeId)},"request_id":${typeof requestId === 'string' ? JSON.stringify(requestId) : 'null'}`;
+}
+
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { logger, metrics, upstreamTimeoutMs } = options;
@@ -96,7 +101,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     forward(req, res, target, attempt) {
       const { method, path, headers } = attempt.owner;
       attempt.requestTime = options.now();
-      requestLog.info(`Forwarding ${method} ${path} to ${attempt.nodeId}`);
+      const forwardingLine = `Forwarding ${method} ${path} to ${attempt.nodeId}`;
+      if (requestLog.json) requestLog.info(forwardingLine, forwardingFields(attempt.nodeId, req.headers['x-request-id']));
+      else requestLog.info(forwardingLine);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
       req.url = nodePath(path);
       // Node's server already answered "100 Continue"; the node must not wait for a second one.
