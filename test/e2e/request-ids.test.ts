@@ -104,6 +104,11 @@ function behavesOnRequestIds(context: () => { edge: App; origin: Origin; log: st
     expect(origin().requests.some((r) => r.url.endsWith(target.slice('/cdn'.length)) && r.headers['x-request-id'] === id)).toBe(true);
   });
 
+  it('counts the ids it replaced', async () => {
+    const metrics = (await get(`${edge().url}/metrics`)).text;
+    expect(Number(/^cdn_edge_request_ids_replaced_total (\d+)$/m.exec(metrics)?.[1])).toBe(3);
+  });
+
   it('passes traceparent and tracestate to the node unchanged', async () => {
     const answer = await get(`${edge().url}${fresh('/cdn/echo')}`, { headers: { traceparent: TRACEPARENT, tracestate: TRACESTATE } });
     expect(answer.body.headers.traceparent).toBe(TRACEPARENT);
@@ -188,6 +193,24 @@ describe('request ids: all-in-one, --log-format json', () => {
     const invalid = await post(`${app.url}/register_node`, { id: 'x' }, { headers: { 'X-Request-Id': 'bad id' } });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('x-request-id')).toMatch(GENERATED);
+  });
+});
+
+describe('request ids: admin API refusals', () => {
+  afterAll(async () => {
+    await stopAll();
+  });
+
+  it('a refused admin request is answered and logged with its id', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'cdn.log');
+    const app = await startApp('allInOne', ['--admin-token', 'a'.repeat(32), '--log-format', 'json', '--log-file', log], { cwd: dir });
+    const refused = await get(`${app.url}/nodes`, { headers: { 'X-Request-Id': 'refused-1' } });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('unauthorized');
+    expect(refused.headers.get('x-request-id')).toBe('refused-1');
+    const line = await eventually(() => logLines(log).find((l) => l.level === 'WARNING' && l.request_id === 'refused-1'), 5_000);
+    expect(line!.msg).toMatch(/^Refused GET \/nodes/);
   });
 });
 

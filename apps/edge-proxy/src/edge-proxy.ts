@@ -245,6 +245,12 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger.info(`Cache disabled ${why}; ${dropped} cached entries dropped`);
   }
 
+  /** A client's X-Request-Id that could not be kept: counted, and said at DEBUG (not quoted: it may be anything). */
+  function replacedRequestId(requestId: string, given: string | string[]): void {
+    metrics.requestIdsReplaced.inc();
+    logger.debug(`Replaced an unusable X-Request-Id (${given.length} ${Array.isArray(given) ? 'values' : 'characters'}) by ${requestId}`);
+  }
+
   /** Access line and metrics, once per /cdn request, whether it finished or was cut short. */
   function onExchangeClosed(this: ResponseWithExchange): void {
     const exchange = this[EXCHANGE]!;
@@ -264,7 +270,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     // The id the node gets too: a client's unusable one is replaced before anything is forwarded.
     const given = req.headers['x-request-id'];
     const requestId = requestIds.keepOrMake(given);
-    if (requestId !== given) req.headers['x-request-id'] = requestId;
+    if (requestId !== given) {
+      req.headers['x-request-id'] = requestId;
+      if (given !== undefined) replacedRequestId(requestId, given);
+    }
     const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now(), requestId);
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     // 'close' comes once per response: on(), not once(), spares a wrapper per request.
