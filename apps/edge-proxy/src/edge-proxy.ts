@@ -267,13 +267,10 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
     // One spelling per resource from here on: the cache key, the node's path, invalidations and purges agree.
     const target = normalizeCdnTarget(url);
-    // The id the node gets too: a client's unusable one is replaced before anything is forwarded.
+    // The id the node gets too (the forwarder sets it): a client's unusable one is replaced.
     const given = req.headers['x-request-id'];
     const requestId = requestIds.keepOrMake(given);
-    if (requestId !== given) {
-      req.headers['x-request-id'] = requestId;
-      if (given !== undefined) replacedRequestId(requestId, given);
-    }
+    if (given !== undefined && requestId !== given) replacedRequestId(requestId, given);
     const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now(), requestId);
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     // 'close' comes once per response: on(), not once(), spares a wrapper per request.

@@ -80,7 +80,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     };
     follow(fill, l);
     // A stale entry is revalidated: a 304 refreshes it without downloading the body again.
-    const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined };
+    const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined, requestId: l.exchange.requestId };
     dispatcher.dispatchWithoutClient(request, l.state, l.primary, {
       onAnswer: (proxyRes, times) => onSharedAnswer(l, proxyRes, times, fill, stale, settle),
       onFailure: (error) => {

@@ -56,6 +56,7 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     readonly method: string,
     readonly path: string,
     readonly headers: Record<string, string> | undefined,
+    readonly requestId: string | undefined,
     private readonly state: RoutingState,
     /** The balancing key (the cache's primary key). */
     private readonly key: string,

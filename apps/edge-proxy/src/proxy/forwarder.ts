@@ -69,11 +69,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     else fail(attempt, err);
   }
 
-  proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
+  proxy.on('proxyReq', (proxyReq: ClientRequest, sent: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
     const attempt = (requestOptions as AttemptOptions)[ATTEMPT];
     if (!attempt) return;
     (proxyReq as AttemptRequest)[ATTEMPT] = attempt;
     attempt.upstream = proxyReq;
+    // Set on the node's request, not on the client's headers: adding a field to those makes every later copy of them slow.
+    const requestId = attempt.owner.requestId;
+    if (requestId !== undefined && requestId !== sent.headers['x-request-id']) proxyReq.setHeader('x-request-id', requestId);
     if (attempt.settled) proxyReq.destroy();
   });
 
@@ -102,7 +105,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       const { method, path, headers } = attempt.owner;
       attempt.requestTime = options.now();
       const forwardingLine = `Forwarding ${method} ${path} to ${attempt.nodeId}`;
-      if (requestLog.json) requestLog.info(forwardingLine, forwardingFields(attempt.nodeId, req.headers['x-request-id']));
+      if (requestLog.json) requestLog.info(forwardingLine, forwardingFields(attempt.nodeId, attempt.owner.requestId ?? req.headers['x-request-id']));
       else requestLog.info(forwardingLine);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
       req.url = nodePath(path);
