@@ -9,10 +9,12 @@ import {
   type CacheCommandBus,
   type CdnConfig,
   checkWritableDirectory,
+  createRequestIds,
   type InProcessBus,
   type Logger,
   type NatsCredentials,
   type NodeLoadBus,
+  type RequestIds,
   type RoutingSource,
   type RoutingStore,
 } from '@cdn/shared';
@@ -26,6 +28,7 @@ import type { Timings } from './core/timings';
 import { NestPinoLogger } from './core/nest-logger';
 import { registerLeaderGauges } from './cluster/leader-gauges';
 import { LEADERSHIP, type Leadership } from './cluster/leadership';
+import { requestIdMiddleware } from './http/request-id';
 import type { Replication } from './cluster/replication';
 import { followReplicatedState } from './cluster/follow-replicated-state';
 import { HealthService } from './health/health.service';
@@ -81,6 +84,8 @@ export interface ControlPlaneOptions {
   busConnection?: BusConnection;
   /** Where cache operations are kept across restarts; by default a file beside --nodes-file. Closed by the control plane. */
   operations?: OperationStore;
+  /** Makes the X-Request-Id of admin requests that come without a usable one (default: a random prefix per process). */
+  requestIds?: RequestIds;
   /** Shared with the edge in the all-in-one server; every metric here is prefixed cdn_cp_. */
   registry?: Registry;
   /** Clock in ms, for tests. */
@@ -129,7 +134,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     app.useGlobalFilters(new AllExceptionsFilter(logger, routes, registry));
     const express = app.getHttpAdapter().getInstance();
     express.disable('x-powered-by');
-    // Before app.init() registers the routes, so that the gate runs first for every path, known or not.
+    // Before app.init() registers the routes, so that the gate runs first for every path, known or not; the id
+    // first of all, so that even a refusal answers and logs it.
+    app.use(requestIdMiddleware(options.requestIds ?? createRequestIds()));
     app.use(app.get(AdminGate).handle);
     app.connectMicroservice<CustomStrategy>({ strategy: eventServer(options.transport, logger) });
     await app.startAllMicroservices();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { CacheCommandBus, CdnConfig, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
+import { CacheCommandBus, CdnConfig, createRequestIds, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RequestIds, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
 import { LiveLoads } from './health/live-loads';
 import { PassiveHealth } from './health/passive-health';
 import { RetryBudget } from './health/retry-budget';
@@ -22,7 +22,7 @@ import { createSharedTier } from './cache/store/shared-tier';
 import { createTieredCache } from './cache/store/tiered-cache';
 import { createForwarding } from './http/forwarded-headers';
 import { sendError } from './http/send-json';
-import { formatAccessLine } from './observability/access-log';
+import { ACCESS_MESSAGE, formatAccessFields, formatAccessLine } from './observability/access-log';
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
@@ -79,6 +79,8 @@ export interface EdgeProxyOptions {
   waitingFor?: () => string;
   /** Why there is no saved table to start from, for /readyz (split edges: "no --state-dir to start from"). */
   noSavedTable?: string;
+  /** Makes the X-Request-Id of requests that come without a usable one (default: a random prefix per process). */
+  requestIds?: RequestIds;
 }
 
 /** Longest request target accepted; longer ones get 414 (they are not worth parsing, logging or forwarding). */
@@ -97,6 +99,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const random = options.random ?? Math.random;
   const edgeCacheEnabled = config.cacheEnabled;
   const requestLog = requestLogOf(logger);
+  const requestIds = options.requestIds ?? createRequestIds();
 
   const memory = createMemoryTier({ maxBytes: config.cacheMaxBytes, maxEntryBytes: config.cacheMaxObject, now });
   const startedAt = now();
@@ -263,21 +266,36 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     logger.info(`Cache disabled ${why}; ${dropped} cached entries dropped`);
   }
 
+  /** A client's X-Request-Id that could not be kept: counted, and said at DEBUG (not quoted: it may be anything). */
+  function replacedRequestId(requestId: string, given: string | string[]): void {
+    metrics.requestIdsReplaced.inc();
+    logger.debug(`Replaced an unusable X-Request-Id (${given.length} ${Array.isArray(given) ? 'values' : 'characters'}) by ${requestId}`);
+  }
+
   /** Access line and metrics, once per /cdn request, whether it finished or was cut short. */
   function onExchangeClosed(this: ResponseWithExchange): void {
     const exchange = this[EXCHANGE]!;
     const elapsedMs = performance.now() - exchange.startedAt;
     // 499 (as nginx): the client left before any answer was sent.
     const statusCode = this.headersSent ? this.statusCode : 499;
-    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, bytesSent(this), bytesReceived(this.req));
-    traffic.record(exchange.nodeId, statusCode, exchange.cache, elapsedMs, bytesSent(this), bytesReceived(this.req));
-    requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+    const sent = bytesSent(this);
+    const received = bytesReceived(this.req);
+    metrics.requests.record(exchange.method, statusCode, exchange.cache, elapsedMs / 1000, sent, received);
+    traffic.record(exchange.nodeId, statusCode, exchange.cache, elapsedMs, sent, received);
+    if (!requestLog.json) return requestLog.info(formatAccessLine(exchange.method, exchange.path, statusCode, exchange.cache, exchange.nodeId, elapsedMs));
+    const { req } = this;
+    const client = forwarding.clientOf(req.headers, req.socket.remoteAddress);
+    requestLog.info(ACCESS_MESSAGE, formatAccessFields({ ...exchange, status: statusCode, bytes: sent, elapsedMs, client }));
   }
 
   function serveCdn(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
     // One spelling per resource from here on: the cache key, the node's path, invalidations and purges agree.
     const target = normalizeCdnTarget(url);
-    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now());
+    // The id the node gets too (the forwarder sets it): a client's unusable one is replaced.
+    const given = req.headers['x-request-id'];
+    const requestId = requestIds.keepOrMake(given);
+    if (given !== undefined && requestId !== given) replacedRequestId(requestId, given);
+    const exchange = newExchange(req.method ?? 'GET', target ?? url, performance.now(), requestId);
     (res as ResponseWithExchange)[EXCHANGE] = exchange;
     // 'close' comes once per response: on(), not once(), spares a wrapper per request.
     res.on('close', onExchangeClosed);

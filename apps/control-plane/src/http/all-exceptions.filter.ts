@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CdnError, ErrorBody, errorBody, Logger } from '@cdn/shared';
 import { Counter, type Registry } from 'prom-client';
 import { RequestAborted } from './request-aborted';
+import { requestIdOf } from './request-id';
 import type { RouteMethods } from './route-methods';
 
 /**
@@ -34,7 +35,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<ServerResponse>();
     if (exception instanceof RequestAborted) {
       this.aborted.inc();
-      this.logger.debug(`${req.method} ${req.originalUrl ?? req.url}: the client left before its request body arrived`);
+      this.logger.debug({ request_id: requestIdOf(req) }, `${req.method} ${req.originalUrl ?? req.url}: the client left before its request body arrived`);
       res.destroy();
       return;
     }
@@ -57,7 +58,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (status === 413) return { status, body: errorBody('payload_too_large') };
       if (status === 400) return { status, body: errorBody('invalid_request', exception.message) };
     }
-    this.logger.error({ err: exception }, `Unexpected error on ${req.method} ${req.originalUrl ?? req.url}`);
+    const requestId = requestIdOf(req);
+    this.logger.error({ err: exception, request_id: requestId }, `Unexpected error on ${req.method} ${req.originalUrl ?? req.url} (request ${requestId ?? '-'})`);
     return { status: 500, body: errorBody('internal_error') };
   }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CdnConfig, ErrorCode, errorBody, Logger, printable } from '@cdn/shared';
 import { Counter, Registry } from 'prom-client';
 import { CDN_CONFIG, LOGGER, METRICS_REGISTRY } from '../core/core.constants';
+import { requestIdOf } from '../http/request-id';
 import { NodeRegistry } from '../nodes/node-registry';
 import { Credential, decideAccess, DenyReason, heartbeatTarget, isOpenPath, pathOf } from './access-policy';
 import { bearerToken } from './bearer-token';
@@ -123,7 +124,7 @@ export class AdminGate {
     headers: Record<string, string> = {},
   ): void {
     this.denied.inc({ reason });
-    this.logger.warn(`Refused ${req.method} ${printable(path)} from ${req.socket.remoteAddress ?? 'unknown'}: ${why} (${status} ${reason})`);
+    this.logger.warn({ request_id: requestIdOf(req) }, `Refused ${req.method} ${printable(path)} from ${req.socket.remoteAddress ?? 'unknown'}: ${why} (${status} ${reason})`);
     const text = JSON.stringify(errorBody(code, message));
     // An unread body is not worth keeping the connection for.
     const close = declaresBody(req.headers) ? { connection: 'close' } : {};

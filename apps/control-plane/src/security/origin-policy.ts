@@ -51,7 +51,7 @@ export const CORS_MAX_AGE = '600';
 
 /** Headers for every answer to an allowed origin. No Allow-Credentials: tokens travel in a header, never in cookies. */
 export function corsHeaders(origin: string): Record<string, string> {
-  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate, Allow' };
+  return { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'WWW-Authenticate, Allow, X-Request-Id' };
 }
 
 /** Whether a request is a CORS preflight: OPTIONS with Access-Control-Request-Method. */

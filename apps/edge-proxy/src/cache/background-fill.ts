@@ -28,6 +28,8 @@ export interface FillJob {
   nodeId?: string;
   /** The address of the client whose request led to this fetch (a refresh); none for warming. */
   peer?: string;
+  /** The X-Request-Id of that client's request, sent to the node with the refresh. */
+  requestId?: string;
 }
 
 export interface BackgroundFillOptions {
@@ -78,7 +80,7 @@ export function createBackgroundFill(options: BackgroundFillOptions): Background
     const validators = job.stale ? revalidationHeaders(job.stale) : undefined;
     // The answer is judged as one to the client's request with the validators added.
     const request = { method: 'GET', headers: validators ? { ...job.requestHeaders, ...validators } : job.requestHeaders };
-    const sent = { req: ownRequest(job.requestHeaders, job.peer), path: job.target, headers: validators, nodeId: job.nodeId };
+    const sent = { req: ownRequest(job.requestHeaders, job.peer), path: job.target, headers: validators, nodeId: job.nodeId, requestId: job.requestId };
     return new Promise((resolve, reject) => {
       dispatcher.dispatchWithoutClient(sent, job.state, job.primary, {
         onAnswer: (proxyRes, times) => keep(job, request, proxyRes, times).then(resolve, reject),

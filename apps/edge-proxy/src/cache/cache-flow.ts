@@ -98,7 +98,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
     refreshing.add(l.key);
     const key = l.key;
     options
-      .backgroundFill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale, peer: l.req.socket.remoteAddress })
+      .backgroundFill({ state: l.state, target: l.exchange.path, primary: l.primary, requestHeaders: l.req.headers, stale, peer: l.req.socket.remoteAddress, requestId: l.exchange.requestId })
       .then(
         (result) => {
           metrics.backgroundRefreshes.inc({ result });

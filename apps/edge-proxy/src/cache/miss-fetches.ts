@@ -80,7 +80,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     };
     follow(fill, l);
     // A stale entry is revalidated: a 304 refreshes it without downloading the body again.
-    const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined };
+    const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined, requestId: l.exchange.requestId };
     dispatcher.dispatchWithoutClient(request, l.state, l.primary, {
       onAnswer: (proxyRes, times) => onSharedAnswer(l, proxyRes, times, fill, stale, settle),
       onFailure: (error) => {
@@ -154,7 +154,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     const verdict = judge(l, proxyRes, times, stale);
     if (verdict.kind === 'refreshed' || verdict.kind === 'stale-if-error') return answerFromCache(l, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
     const nodeId = times.nodeId;
-    const headers = relayHeaders(proxyRes, 'MISS', nodeId);
+    const exchange = l.exchange;
+    const headers = relayHeaders(proxyRes, 'MISS', nodeId, exchange.requestId);
     if (verdict.kind !== 'store') return relay(proxyRes, res, headers);
     hitForMiss.forget(l.key);
     const collector = new BodyCollector(cache.memory.maxEntryBytes);
@@ -177,7 +178,6 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       for (const follower of fill.takeFollowers()) answerFromCache(follower, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
       return;
     }
-    const headers = relayHeaders(proxyRes, 'MISS', nodeId);
     if (verdict.kind !== 'store') {
       settle();
       // Remember it, so that the next requests for this key go straight through instead of queueing (hit-for-miss).
@@ -188,13 +188,14 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       if (!followers.some((f) => f.res === l.res) || l.res.destroyed) return discard(proxyRes);
       l.exchange.nodeId = nodeId;
       l.res.once('close', () => proxyRes.destroy());
-      return relay(proxyRes, l.res, headers);
+      return relay(proxyRes, l.res, relayHeaders(proxyRes, 'MISS', nodeId, l.exchange.requestId));
     }
     const decision = verdict.decision;
     hitForMiss.forget(l.key);
     const storeKey = variantKey(l.primary, decision.meta.vary, l.req.headers);
     if (decision.meta.vary.length > 0) fill.releaseWhere((f) => variantKey(l.primary, decision.meta.vary, f.req.headers) !== storeKey);
-    fill.start(proxyRes.statusCode!, headers, nodeId);
+    // Without an X-Request-Id: the fill adds each follower's own.
+    fill.start(proxyRes.statusCode!, relayHeaders(proxyRes, 'MISS', nodeId, undefined), nodeId);
     // When every client has left, the download goes on only to fill the cache, so only for a body known to fit it.
     const length = Number(proxyRes.headers['content-length']);
     const worthFinishing = Number.isFinite(length) && length <= cache.memory.maxEntryBytes && options.cacheOn();

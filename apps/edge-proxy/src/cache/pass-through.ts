@@ -45,7 +45,7 @@ export function createPassThrough(options: PassThroughOptions): PassThrough {
         onAnswer(proxyRes: IncomingMessage, times: AttemptTimes) {
           const status = proxyRes.statusCode ?? 0;
           if (status >= 200 && status < 400) invalidate(exchange, times.nodeId, status, proxyRes.headers, host, state);
-          relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, times.nodeId));
+          relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId));
         },
         onFailure: (error: ErrorCode, nodeId: string | undefined) => sendUpstreamError(res, error, nodeId),
       };

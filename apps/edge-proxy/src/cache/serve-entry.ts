@@ -9,9 +9,9 @@ import type { CacheEntry } from './store/cache-entry';
  * request on the full object, headers only to HEAD, else the whole answer. The entry is not copied:
  * headers and body are written as they are stored.
  */
-export function serveEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
+export function serveEntry(req: IncomingMessage, res: ServerResponse, exchange: Exchange, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
   const method = req.method ?? 'GET';
-  const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId];
+  const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId, 'X-Request-Id', exchange.requestId];
 
   if (entry.status === 200 && evaluateClientConditional(method, req.headers, entry) === 'not-modified') {
     res.writeHead(304, [...notModifiedHeaders(entry), ...edgeHeaders]);
@@ -45,5 +45,5 @@ export function answerFromCache(
 ): void {
   client.exchange.cache = outcome;
   client.exchange.nodeId = entry.nodeId;
-  serveEntry(client.req, client.res, entry, outcome, now);
+  serveEntry(client.req, client.res, client.exchange, entry, outcome, now);
 }

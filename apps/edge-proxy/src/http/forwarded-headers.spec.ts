@@ -46,3 +46,37 @@ describe('forwarding headers', () => {
     expect(rewritten(['10.0.0.0/8'], undefined)).toEqual({ host: 'edge.example', accept: '*/*', 'x-forwarded-proto': 'http', 'x-forwarded-port': '8080' });
   });
 });
+
+describe('the client address of the access line', () => {
+  const clientOf = (trusted: string[], peer: string | undefined, forwardedFor?: string) =>
+    createForwarding(trusted).clientOf(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }, peer);
+
+  it('is the peer when it is not a trusted proxy, whatever X-Forwarded-For it sends', () => {
+    expect(clientOf([], '203.0.113.9', '6.6.6.6')).toBe('203.0.113.9');
+    expect(clientOf(['10.0.0.0/8'], '::ffff:203.0.113.9', '6.6.6.6')).toBe('203.0.113.9');
+  });
+
+  it('is the last untrusted address of a trusted proxy X-Forwarded-For', () => {
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3', '6.6.6.6, 198.51.100.4')).toBe('198.51.100.4');
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3', '6.6.6.6, 198.51.100.4, 10.9.9.9')).toBe('198.51.100.4');
+  });
+
+  it('is the same after rewrite() appended the proxy itself', () => {
+    const headers: IncomingHttpHeaders = { 'x-forwarded-for': '198.51.100.4' };
+    const forwarding = createForwarding(['10.0.0.0/8']);
+    forwarding.rewrite(headers, '10.1.2.3', 8080);
+    expect(headers['x-forwarded-for']).toBe('198.51.100.4, 10.1.2.3');
+    expect(forwarding.clientOf(headers, '10.1.2.3')).toBe('198.51.100.4');
+  });
+
+  it('is the proxy when it says nothing, the leftmost address when every hop is trusted, and stops at what is no address', () => {
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3')).toBe('10.1.2.3');
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3', '10.0.0.1, 10.0.0.2')).toBe('10.0.0.1');
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3', 'unknown, 10.0.0.2')).toBe('10.0.0.2');
+    expect(clientOf(['10.0.0.0/8'], '10.1.2.3', 'unknown')).toBe('10.1.2.3');
+  });
+
+  it('is unknown for a request the edge makes on its own', () => {
+    expect(clientOf(['10.0.0.0/8'], undefined, '6.6.6.6')).toBeUndefined();
+  });
+});

@@ -19,6 +19,11 @@ export interface Forwarding {
    * Returns true when it dropped forwarding headers an untrusted client sent.
    */
   rewrite(headers: IncomingHttpHeaders, peer: string | undefined, localPort: number | undefined): boolean;
+  /**
+   * The client's address for the access line: the peer itself, or, from a trusted proxy, the last address of
+   * X-Forwarded-For that is not a trusted proxy (what rewrite() appended is skipped as one).
+   */
+  clientOf(headers: IncomingHttpHeaders, peer: string | undefined): string | undefined;
   /** Whether any proxy is trusted (for the start-up line). */
   readonly trustsProxies: boolean;
 }
@@ -49,6 +54,20 @@ export function createForwarding(trustedProxies: readonly string[]): Forwarding 
       headers['x-forwarded-proto'] = EDGE_PROTO;
       if (localPort !== undefined) headers['x-forwarded-port'] = String(localPort);
       return dropped;
+    },
+    clientOf(headers, peer) {
+      const address = peer === undefined ? undefined : unmapped(peer);
+      if (address === undefined || !trusted(address)) return address;
+      const forwardedFor = headers['x-forwarded-for'];
+      if (typeof forwardedFor !== 'string') return address;
+      const hops = forwardedFor.split(',');
+      for (let i = hops.length - 1; i >= 0; i--) {
+        const hop = unmapped(hops[i].trim());
+        // Anything that is no address (a forged "unknown", a name) ends the walk: nothing behind it can be trusted.
+        if (net.isIP(hop) === 0) return i === hops.length - 1 ? address : unmapped(hops[i + 1].trim());
+        if (!trusted(hop) || i === 0) return hop;
+      }
+      return address;
     },
   };
 }

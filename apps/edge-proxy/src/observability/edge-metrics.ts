@@ -33,6 +33,7 @@ export interface EdgeMetrics {
   panicRouted: Counter;
   forgedForwardingHeaders: Counter;
   pathsNormalized: Counter;
+  requestIdsReplaced: Counter;
 }
 
 /** What the cache gauges read on each scrape. */
@@ -118,6 +119,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),
+    requestIdsReplaced: counter('request_ids_replaced_total', 'Requests whose X-Request-Id was unusable (over 128 characters, or not visible ASCII) and replaced by one the edge made'),
     pathsNormalized: counter('paths_normalized_total', 'Requests whose path was rewritten to its normal form (merged slashes, dot segments, percent-encoding) before lookup and forwarding'),
     forgedForwardingHeaders: counter('forged_forwarding_headers_total', 'Requests from a client that is not a --trusted-proxy whose X-Forwarded-*, Forwarded or X-Real-IP headers were dropped'),
   };

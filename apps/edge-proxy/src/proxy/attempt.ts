@@ -8,6 +8,8 @@ export interface AttemptOwner {
   readonly path: string;
   /** Headers added to the request to the node only (the validators of a stale entry being revalidated). */
   readonly headers: Record<string, string> | undefined;
+  /** The X-Request-Id the node is sent (none: the request's own header goes as it is). */
+  readonly requestId: string | undefined;
   /** The node's response headers arrived for this attempt. */
   answered(attempt: Attempt, proxyRes: IncomingMessage): void;
   /** This attempt failed before the node answered (refused, reset, timed out). */

@@ -57,6 +57,7 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     readonly method: string,
     readonly path: string,
     readonly headers: Record<string, string> | undefined,
+    readonly requestId: string | undefined,
     private readonly state: RoutingState,
     /** The balancing key (the cache's primary key). */
     private readonly key: string,
@@ -120,7 +121,8 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
 
   /** Default for a client: its answer is the node's, as it is. */
   onAnswer(proxyRes: IncomingMessage, times: AttemptTimes): void {
-    relay(proxyRes, this.res, relayHeaders(proxyRes, this.exchange!.cache, times.nodeId));
+    const exchange = this.exchange!;
+    relay(proxyRes, this.res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId));
   }
 
   /** Default for a client: the catalogue's JSON error. */

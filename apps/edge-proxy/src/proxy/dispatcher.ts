@@ -32,6 +32,8 @@ export interface RequestWithoutClient {
   headers?: Record<string, string>;
   /** This node and no other (cache warming keeps each node's queue to its own concurrency). */
   nodeId?: string;
+  /** The X-Request-Id the node is sent: the id of the client a shared fetch started with. */
+  requestId?: string;
 }
 
 export interface Dispatcher {
@@ -92,7 +94,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const node = first(state, req, key, undefined);
       if (node === undefined) return hooks ? hooks.onFailure('no_active_node', undefined) : sendUpstreamError(res, 'no_active_node', undefined);
       budget.request();
-      new Dispatch(ctx, req, res, exchange, exchange.method, exchange.path, headers, state, key, false, bodyKind(req), hooks).start(node.id);
+      new Dispatch(ctx, req, res, exchange, exchange.method, exchange.path, headers, exchange.requestId, state, key, false, bodyKind(req), hooks).start(node.id);
     },
     dispatchWithoutClient(request, state, key, hooks) {
       const { req, nodeId } = request;
@@ -101,7 +103,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       budget.request();
       // http-proxy-3 writes to a response; this one stands in for the clients that are not there.
       const standIn = new ServerResponse(req);
-      new Dispatch(ctx, req, standIn, undefined, req.method ?? 'GET', request.path, request.headers, state, key, nodeId !== undefined, bodyKind(req), hooks).start(node.id);
+      new Dispatch(ctx, req, standIn, undefined, req.method ?? 'GET', request.path, request.headers, request.requestId, state, key, nodeId !== undefined, bodyKind(req), hooks).start(node.id);
     },
   };
 }

@@ -11,12 +11,14 @@ export interface Exchange {
   cache: CacheOutcome;
   /** The node that answered, or was tried last. */
   nodeId: string | undefined;
+  /** X-Request-Id: the client's own when usable, else made by the edge; sent to the node and back to the client. */
+  requestId: string;
 }
 
 export const EXCHANGE = Symbol('cdn.exchange');
 
 export type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
 
-export function newExchange(method: string, path: string, startedAt: number): Exchange {
-  return { method, path, startedAt, cache: 'BYPASS', nodeId: undefined };
+export function newExchange(method: string, path: string, startedAt: number, requestId: string): Exchange {
+  return { method, path, startedAt, cache: 'BYPASS', nodeId: undefined, requestId };
 }

@@ -38,6 +38,11 @@ type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
 const ignore = () => undefined;
 
+/** The JSON "Forwarding ..." line's own fields: the node, and the request id the node is sent. */
+function forwardingFields(nodeId: string, requestId: string | string[] | undefined): string {
+  return `"node":${JSON.stringify(nodeId)},"request_id":${typeof requestId === 'string' ? JSON.stringify(requestId) : 'null'}`;
+}
+
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
   const { logger, metrics, upstreamTimeoutMs } = options;
@@ -65,11 +70,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     else fail(attempt, err);
   }
 
-  proxy.on('proxyReq', (proxyReq: ClientRequest, _req: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
+  proxy.on('proxyReq', (proxyReq: ClientRequest, sent: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
     const attempt = (requestOptions as AttemptOptions)[ATTEMPT];
     if (!attempt) return;
     (proxyReq as AttemptRequest)[ATTEMPT] = attempt;
     attempt.upstream = proxyReq;
+    // Set on the node's request, not on the client's headers: adding a field to those makes every later copy of them slow.
+    const requestId = attempt.owner.requestId;
+    if (requestId !== undefined && requestId !== sent.headers['x-request-id']) proxyReq.setHeader('x-request-id', requestId);
     if (attempt.settled) proxyReq.destroy();
   });
 
@@ -97,7 +105,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     forward(req, res, target, attempt) {
       const { method, path, headers } = attempt.owner;
       attempt.requestTime = options.now();
-      requestLog.info(`Forwarding ${method} ${path} to ${attempt.nodeId}`);
+      const forwardingLine = `Forwarding ${method} ${path} to ${attempt.nodeId}`;
+      if (requestLog.json) requestLog.info(forwardingLine, forwardingFields(attempt.nodeId, attempt.owner.requestId ?? req.headers['x-request-id']));
+      else requestLog.info(forwardingLine);
       // The node sees the path after /cdn, joined to its own base path by http-proxy-3.
       req.url = nodePath(path);
       // Node's server already answered "100 Continue"; the node must not wait for a second one.

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isHopByHop } from '../http/hop-by-hop';
 
-/** Headers the edge sets itself on every answer; a node's own are dropped. */
-const EDGE_HEADERS = new Set(['x-cache', 'x-cdn-node']);
+/** Headers the edge sets itself on every answer; a node's own are dropped (its X-Request-Id too: the client's stands). */
+const EDGE_HEADERS = new Set(['x-cache', 'x-cdn-node', 'x-request-id']);
 
 /**
  * A node's response headers as a flat `[name, value, ...]` list for the client: repeated headers
- * (Set-Cookie) kept as sent, hop-by-hop ones removed, then X-Cache and X-CDN-Node.
+ * (Set-Cookie) kept as sent, hop-by-hop ones removed, then X-Cache and X-CDN-Node, and the client's
+ * X-Request-Id when given (a shared answer adds each client's own: Fill).
  */
-export function relayHeaders(proxyRes: IncomingMessage, cache: string, nodeId: string): string[] {
+export function relayHeaders(proxyRes: IncomingMessage, cache: string, nodeId: string, requestId: string | undefined): string[] {
   const raw = proxyRes.rawHeaders;
   const connection = typeof proxyRes.headers.connection === 'string' ? proxyRes.headers.connection : undefined;
   const out: string[] = [];
@@ -18,6 +19,7 @@ export function relayHeaders(proxyRes: IncomingMessage, cache: string, nodeId: s
     out.push(raw[i], raw[i + 1]);
   }
   out.push('X-Cache', cache, 'X-CDN-Node', nodeId);
+  if (requestId !== undefined) out.push('X-Request-Id', requestId);
   return out;
 }
 

@@ -46,6 +46,17 @@ describe('the log destination', () => {
     expect(request).toMatchObject({ level: 'INFO', name: 'edge-proxy', msg: 'request' });
   });
 
+  it('tells the request log its format, and writes a JSON line\'s fields after its message', async () => {
+    const file = tempFile('cdn.log');
+    const json = pino({ name: 'edge-proxy', base: undefined }, lineDestination({ targets: [{ dest: file, requests: true }], format: 'json' }));
+    const text = pino({ base: undefined }, lineDestination({ targets: [{ dest: tempFile('text.log'), requests: true }], format: 'text' }));
+    expect(requestLogOf(json).json).toBe(true);
+    expect(requestLogOf(text).json).toBe(false);
+    requestLogOf(json).info('access', '"path":"/cdn/\\"x\\u0000","status":200');
+    await flushed(json);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ level: 'INFO', name: 'edge-proxy', msg: 'access', path: '/cdn/"x\u0000', status: 200 });
+  });
+
   it('drops per-request lines below the logger level, and sends them through the logger when it has another destination', () => {
     const written: string[] = [];
     const quiet = pino({ level: 'warn', base: undefined }, { write: (line: string) => void written.push(line) });

@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 import SonicBoom from 'sonic-boom';
-import { recordLineFormat, requestLineFormat } from './log-line';
+import { type JsonMembers, recordLineFormat, requestLineFormat } from './log-line';
 
 /** Where lines go: a file path or a file descriptor (1 for stdout), and whether it takes the per-request lines. */
 export interface LineTarget {
@@ -10,8 +10,13 @@ export interface LineTarget {
 
 /** A pino destination with what the programs' shutdown and the request log need. */
 export interface LineDestination extends DestinationStream {
-  /** One per-request line (access line, "Forwarding ..."), at INFO, written without going through pino. */
-  writeRequestLine(name: string, message: string): void;
+  /** How lines are written: a per-request line's fields are made only for the JSON format. */
+  readonly format: 'text' | 'json';
+  /**
+   * One per-request line (access line, "Forwarding ..."), at INFO, written without going through pino; `fields`
+   * (JSON members) are added to the JSON form only.
+   */
+  writeRequestLine(name: string, message: string, fields?: JsonMembers): void;
   flush(callback: (err?: Error) => void): void;
   /**
    * Writes whole lines already formatted (per-request ones when `requests`): a --workers primary writes its workers'
@@ -63,12 +68,13 @@ export function lineDestination(options: { targets: readonly LineTarget[]; forma
   });
   const formatRequest = requestLineFormat(options.format);
   return {
+    format: options.format,
     write(record: string) {
       const line = formatRecord(record);
       for (const sink of allSinks) if (!broken.has(sink)) sink.write(line);
     },
-    writeRequestLine(name, message) {
-      const line = formatRequest(name, message);
+    writeRequestLine(name, message, fields) {
+      const line = formatRequest(name, message, fields);
       for (const sink of requestSinks) if (!broken.has(sink)) sink.write(line);
     },
     writeLines(lines, requests) {

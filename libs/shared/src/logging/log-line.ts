@@ -43,14 +43,27 @@ function isoNow(): string {
   return isoText;
 }
 
-/** The same line formatTextLine makes of a pino INFO record. */
+/**
+ * A per-request line's own fields as JSON members (`"method":"GET","status":200`), without braces: made by the
+ * caller only when the format is JSON, and written after level, time, name and msg.
+ */
+export type JsonMembers = string;
+
+/** Writes one per-request line at INFO: `fields` are used by the JSON format only. */
+export type RequestLineFormat = (name: string, message: string, fields?: JsonMembers) => string;
+
+/** The same line formatTextLine makes of a pino INFO record: fields are not part of the text format. */
 function textRequestLine(name: string, message: string): string {
   return `${isoNow()} INFO    ${name}: ${message}\n`;
 }
 
-/** The same line formatJsonLine makes of a pino INFO record. */
-function jsonRequestLine(name: string, message: string): string {
-  return `${JSON.stringify({ level: 'INFO', time: isoNow(), name, msg: message })}\n`;
+/**
+ * The same line formatJsonLine makes of a pino INFO record, with the fields after the message. Built as text:
+ * per-request lines are most of a busy edge's lines, and each string is escaped by JSON.stringify.
+ */
+function jsonRequestLine(name: string, message: string, fields?: JsonMembers): string {
+  const head = `{"level":"INFO","time":"${isoNow()}","name":${JSON.stringify(name)},"msg":${JSON.stringify(message)}`;
+  return fields === undefined ? `${head}}\n` : `${head},${fields}}\n`;
 }
 
 /** How a pino record (the JSON line pino writes) becomes its line in `format`. */
@@ -60,6 +73,6 @@ export function recordLineFormat(format: 'text' | 'json'): (record: string) => s
 }
 
 /** How a per-request line (INFO, no pino record) is written in `format`. */
-export function requestLineFormat(format: 'text' | 'json'): (name: string, message: string) => string {
+export function requestLineFormat(format: 'text' | 'json'): RequestLineFormat {
   return format === 'json' ? jsonRequestLine : textRequestLine;
 }

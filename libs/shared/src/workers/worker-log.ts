@@ -59,8 +59,9 @@ function workerLogDestination(format: 'text' | 'json'): LineDestination {
     queued();
   };
   return {
+    format,
     write: (record: string) => writeLines(formatRecord(record), false),
-    writeRequestLine: (name, message) => writeLines(formatRequest(name, message), true),
+    writeRequestLine: (name, message, fields) => writeLines(formatRequest(name, message, fields), true),
     writeLines,
     // Messages leave in order: once the last one is out, every earlier one is.
     flush: (callback) => (events === '' && requests === '' && inFlight === 0 ? callback() : send(() => callback())),

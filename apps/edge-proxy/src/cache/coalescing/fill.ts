@@ -47,7 +47,7 @@ export class Fill {
     follower.res.once('close', () => this.leave(follower));
     if (this.headers !== undefined) {
       follower.exchange.nodeId = this.nodeId;
-      follower.res.writeHead(this.status, this.headers);
+      this.writeHead(follower);
       for (const chunk of this.collector.kept()) follower.res.write(chunk);
     }
     this.followers.add(follower);
@@ -83,14 +83,14 @@ export class Fill {
     this.releaseWhere(() => true);
   }
 
-  /** The answer is shared: its status, the headers every follower gets, and the node it comes from. */
+  /** The answer is shared: its status, the headers every follower gets (each adds its own X-Request-Id), and the node it comes from. */
   start(status: number, headers: string[], nodeId: string): void {
     this.status = status;
     this.headers = headers;
     this.nodeId = nodeId;
     for (const follower of this.followers) {
       follower.exchange.nodeId = nodeId;
-      follower.res.writeHead(status, headers);
+      this.writeHead(follower);
     }
   }
 
@@ -131,6 +131,10 @@ export class Fill {
       if (follower.res.headersSent) follower.res.destroy();
       else follower.release();
     }
+  }
+
+  private writeHead(follower: Follower): void {
+    follower.res.writeHead(this.status, [...this.headers!, 'X-Request-Id', follower.exchange.requestId]);
   }
 
   private drained(follower: Follower): void {

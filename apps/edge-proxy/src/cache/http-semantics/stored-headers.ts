@@ -5,9 +5,9 @@ import { forEachListMember } from './header-values';
 
 /**
  * Headers a stored answer never keeps: recomputed on each hit (Age, Content-Length, the edge's own
- * X-Cache / X-CDN-Node) or belonging to one client (Set-Cookie).
+ * X-Cache / X-CDN-Node) or belonging to one client (Set-Cookie, and X-Request-Id: each hit sends its own).
  */
-const NEVER_STORED: ReadonlySet<string> = new Set(['age', 'content-length', 'set-cookie', 'x-cache', 'x-cdn-node']);
+const NEVER_STORED: ReadonlySet<string> = new Set(['age', 'content-length', 'set-cookie', 'x-cache', 'x-cdn-node', 'x-request-id']);
 
 /**
  * A node's answer headers as CacheEntry.headers: flat, lower-case, without hop-by-hop and never-stored
