@@ -50,6 +50,13 @@ describe('the README examples, pasted into a shell on a built clone', () => {
     expect(shell.output.match(/demo-origin: GET \/hello.txt 200/g), shell.output).toHaveLength(1);
     expect(shell.output).toContain('"id":"node1"');
     expect(shell.output).toContain('"status":"active"');
+    // GET /stats counts the quick start's miss and hit once the edge has reported them (every 2 s).
+    const stats = readmeBlocks('API').find((b) => b.includes('/stats'))!;
+    await eventually(async () => {
+      const curl = new Group('bash', ['-e', '-c', adapt(stats, { 'localhost:5000': `localhost:${cdnPort}` })]);
+      await curl.exited;
+      return /"1m":\{"total":\{"requests":2,[^}]*"hits":1,"hit_ratio":0.5/.test(curl.output);
+    }, 10_000, 500);
     // The heartbeat loop keeps the node active past --node-timeout.
     await new Promise((r) => setTimeout(r, 11_000));
     expect((await get(`http://127.0.0.1:${cdnPort}/nodes`)).body.nodes[0].status).toBe('active');
@@ -106,7 +113,7 @@ describe('the README examples, pasted into a shell on a built clone', () => {
   }, 60_000);
 
   it('the API documentation example lists every endpoint and what a registration may answer', async () => {
-    const [block] = readmeBlocks('API');
+    const block = readmeBlocks('API').find((b) => b.includes('/docs-json'))!;
     const dir = tempDir();
     const port = await freePort();
     new Group('npm', ['start', '--', '--port', String(port), '--nodes-file', path.join(dir, 'nodes.json'), '--log-file', path.join(dir, 'cdn.log')]);
