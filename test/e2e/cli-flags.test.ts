@@ -102,11 +102,12 @@ describe('flags and variables at run time', () => {
   });
 
   it('--cache-time is how long a response stays cached', async () => {
-    const app = await startApp('allInOne', ['--cache-time', '1']);
+    // 3 s rather than 1: a first fetch slowed by a busy machine must not outlive the entry before the second asks.
+    const app = await startApp('allInOne', ['--cache-time', '3']);
     await withNode(app.url);
     expect((await get(`${app.url}/cdn/ttl`)).headers.get('x-cache')).toBe('MISS');
     expect((await get(`${app.url}/cdn/ttl`)).headers.get('x-cache')).toBe('HIT');
-    await new Promise((r) => setTimeout(r, 1_300));
+    await new Promise((r) => setTimeout(r, 3_300));
     expect((await get(`${app.url}/cdn/ttl`)).headers.get('x-cache')).toBe('MISS');
   });
 
