@@ -64,7 +64,7 @@ export {
 } from './routing/routing-table';
 export type { NodeStatus, RouteNode, RoutingSettings, RoutingTable } from './routing/routing-table';
 export { EDGE_EVENTS, edgeReportSchema } from './routing/routing-bus';
-export { edgeTrafficReportSchema, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, latencyBucket, MAX_TRAFFIC_NODES } from './routing/edge-traffic';
+export { edgeTrafficReportSchema, LATENCY_BOUNDS_MS, LATENCY_BUCKETS, latencyBucket, MAX_TRAFFIC_NODES, TrafficCounts } from './routing/edge-traffic';
 export type { EdgeTraffic, EdgeTrafficReport } from './routing/edge-traffic';
 export { describeIssues } from './routing/describe-issues';
 export type {

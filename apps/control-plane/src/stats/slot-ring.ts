@@ -1,5 +1,4 @@
-import { type EdgeTraffic, LATENCY_BUCKETS } from '@cdn/shared';
-import type { TrafficTotals } from './traffic-totals';
+import { type EdgeTraffic, LATENCY_BUCKETS, type TrafficCounts } from '@cdn/shared';
 
 const FIELDS = 5;
 const REQUESTS = 0;
@@ -51,7 +50,7 @@ export class SlotRing {
   }
 
   /** Adds to `into` the slots from `first` to `last` (slot numbers, inclusive); slots older than the ring are gone. */
-  sumInto(first: number, last: number, into: TrafficTotals): TrafficTotals {
+  sumInto(first: number, last: number, into: TrafficCounts): TrafficCounts {
     const { stamps, counts, latency } = this;
     if (stamps === undefined || counts === undefined || latency === undefined) return into;
     for (let slot = Math.max(first, last - this.length + 1); slot <= last; slot++) {

@@ -1,9 +1,9 @@
+import type { TrafficCounts } from '@cdn/shared';
 import { latencyPercentile } from './latency-percentile';
 import type { SeriesPoint, Stats } from './stats-report';
-import type { TrafficTotals } from './traffic-totals';
 
 /** A window's figures as GET /stats shows them; `seconds` is how long the window covers (at least 1). */
-export function toStats(totals: TrafficTotals, seconds: number): Stats {
+export function toStats(totals: TrafficCounts, seconds: number): Stats {
   const { requests } = totals;
   const some = requests > 0;
   return {
@@ -23,7 +23,7 @@ export function toStats(totals: TrafficTotals, seconds: number): Stats {
   };
 }
 
-export function toSeriesPoint(start: number, totals: TrafficTotals): SeriesPoint {
+export function toSeriesPoint(start: number, totals: TrafficCounts): SeriesPoint {
   return {
     t: new Date(start).toISOString(),
     requests: totals.requests,

@@ -1,8 +1,7 @@
-import type { EdgeTrafficReport } from '@cdn/shared';
+import { type EdgeTrafficReport, TrafficCounts } from '@cdn/shared';
 import type { StatsReport, StatsWindow } from './stats-report';
 import { toSeriesPoint, toStats } from './to-stats';
 import { COARSE_SLOT_MS, COARSE_SLOTS, FINE_SLOT_MS, FINE_SLOTS, TrafficHistory, WINDOW_NAMES } from './traffic-history';
-import { TrafficTotals } from './traffic-totals';
 
 /** Histories beyond these are not kept (their traffic still counts in the total): more than any deployment runs. */
 export const MAX_TRACKED_NODES = 5_000;
@@ -68,7 +67,7 @@ export class TrafficBook {
   report(now: number): StatsReport {
     this.forget(now);
     const windows = {} as StatsReport['windows'];
-    const totals = new TrafficTotals();
+    const totals = new TrafficCounts();
     for (const name of WINDOW_NAMES) {
       const window: StatsWindow = { total: this.stats(this.total, name, now, totals), nodes: {}, edges: {} };
       for (const id of [...this.nodes.keys()].sort()) window.nodes[id] = this.stats(this.nodes.get(id)!, name, now, totals);
@@ -81,7 +80,7 @@ export class TrafficBook {
     return { generated_at: new Date(now).toISOString(), windows, series: { interval_seconds: FINE_SLOT_MS / 1000, points } };
   }
 
-  private stats(history: TrafficHistory, name: (typeof WINDOW_NAMES)[number], now: number, totals: TrafficTotals) {
+  private stats(history: TrafficHistory, name: (typeof WINDOW_NAMES)[number], now: number, totals: TrafficCounts) {
     const { from } = history.window(name, now, totals.reset());
     // A control plane younger than the window has seen only part of it: the rate is over what it saw.
     const seconds = (now - Math.max(from, this.startedAt)) / 1000;

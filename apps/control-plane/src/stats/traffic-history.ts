@@ -1,7 +1,6 @@
-import type { EdgeTraffic } from '@cdn/shared';
+import type { EdgeTraffic, TrafficCounts } from '@cdn/shared';
 import { SlotRing } from './slot-ring';
 import type { StatsWindowName } from './stats-report';
-import type { TrafficTotals } from './traffic-totals';
 
 /** 5-second slots over 5 minutes: the 1m and 5m windows and the series. */
 export const FINE_SLOT_MS = 5_000;
@@ -42,7 +41,7 @@ export class TrafficHistory {
   }
 
   /** Adds the window ending at `now` to `into`; returns when the window starts. */
-  window(name: StatsWindowName, now: number, into: TrafficTotals): WindowSpan {
+  window(name: StatsWindowName, now: number, into: TrafficCounts): WindowSpan {
     const { ring: which, slots } = WINDOWS[name];
     const ring = which === 'fine' ? this.fine : this.coarse;
     const last = ring.slotOf(now);
@@ -52,7 +51,7 @@ export class TrafficHistory {
   }
 
   /** Adds one 5-second slot (a series point) to `into`. */
-  fineSlot(slot: number, into: TrafficTotals): TrafficTotals {
+  fineSlot(slot: number, into: TrafficCounts): TrafficCounts {
     return this.fine.sumInto(slot, slot, into);
   }
 }

@@ -1,15 +1,8 @@
-import { type EdgeTraffic, type EdgeTrafficReport, LATENCY_BUCKETS, latencyBucket } from '@cdn/shared';
+import { type EdgeTraffic, type EdgeTrafficReport, latencyBucket, TrafficCounts } from '@cdn/shared';
 import type { CacheOutcome } from '../observability/access-log';
 
 /** One accumulator of client traffic (the whole edge, or one node) over a report interval. */
-class TrafficCell {
-  requests = 0;
-  hits = 0;
-  bytesSent = 0;
-  bytesReceived = 0;
-  errors = 0;
-  readonly latency = new Float64Array(LATENCY_BUCKETS);
-
+class TrafficCell extends TrafficCounts {
   add(hit: boolean, error: boolean, bucket: number, sent: number, received: number): void {
     this.requests++;
     if (hit) this.hits++;
@@ -29,8 +22,7 @@ class TrafficCell {
       errors: this.errors,
       latency: Array.from(this.latency),
     };
-    this.requests = this.hits = this.bytesSent = this.bytesReceived = this.errors = 0;
-    this.latency.fill(0);
+    this.reset();
     return taken;
   }
 }

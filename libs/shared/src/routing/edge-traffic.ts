@@ -41,6 +41,25 @@ export interface EdgeTraffic {
   latency: number[];
 }
 
+/**
+ * The figures of an EdgeTraffic as numbers and a typed array, to add to without allocating: an edge counts its
+ * requests in them, and the control plane sums reports in them.
+ */
+export class TrafficCounts {
+  requests = 0;
+  hits = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  errors = 0;
+  readonly latency = new Float64Array(LATENCY_BUCKETS);
+
+  reset(): this {
+    this.requests = this.hits = this.bytesSent = this.bytesReceived = this.errors = 0;
+    this.latency.fill(0);
+    return this;
+  }
+}
+
 /** An edge's traffic since its previous report: in total, and per node that answered (or whose cached answer was served). */
 export interface EdgeTrafficReport {
   total: EdgeTraffic;
