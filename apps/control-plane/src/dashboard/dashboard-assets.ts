@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CdnError } from '@cdn/shared';
+import { sendStaticFile, staticFile, type StaticFile } from '../http/static-file';
 
 /** The page and its files, as written in ./public (copied beside the built code by the build). */
 export const DASHBOARD_PUBLIC_DIR = path.join(__dirname, 'public');
@@ -21,28 +21,20 @@ const TYPES: Readonly<Record<string, string>> = {
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // Not no-referrer: with it a browser sends the page's own POSTs with Origin: null, which the admin API refuses.
   'referrer-policy': 'same-origin',
 };
 
-interface Asset {
-  body: Buffer;
-  type: string;
-  etag: string;
-}
-
 /** The dashboard's files, read once at start: a missing one shows at start-up, not when an operator opens the page. */
 export class DashboardAssets {
-  private readonly files = new Map<string, Asset>();
+  private readonly files = new Map<string, StaticFile>();
 
   constructor(dir = DASHBOARD_PUBLIC_DIR) {
     for (const name of fs.readdirSync(dir)) {
       const type = TYPES[path.extname(name)];
       if (type === undefined) continue;
-      const body = fs.readFileSync(path.join(dir, name));
-      this.files.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+      this.files.set(name, staticFile(fs.readFileSync(path.join(dir, name)), type));
     }
     if (!this.files.has('index.html')) throw new Error(`The dashboard's page is missing: no index.html in ${dir}`);
   }
@@ -56,13 +48,6 @@ export class DashboardAssets {
   send(req: IncomingMessage, res: ServerResponse, name: string): void {
     const asset = this.files.get(name);
     if (asset === undefined) throw new CdnError('not_found', `No such dashboard file: ${name}`);
-    // no-cache: kept, but checked each time, so that an upgrade shows at the next load.
-    const headers = { ...SECURITY_HEADERS, 'content-type': asset.type, 'cache-control': 'no-cache', etag: asset.etag };
-    if (req.headers['if-none-match'] === asset.etag) {
-      res.writeHead(304, headers);
-      return void res.end();
-    }
-    res.writeHead(200, { ...headers, 'content-length': asset.body.length });
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
+    sendStaticFile(req, res, asset, SECURITY_HEADERS);
   }
 }

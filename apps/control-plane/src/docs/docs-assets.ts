@@ -1,22 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { staticFile, type StaticFile } from '../http/static-file';
 
 /** The files the documentation page loads, all served by the control plane itself from /docs/<name>. */
 export const DOCS_ASSET_NAMES = ['swagger-ui.css', 'swagger-ui-bundle.js', 'docs.js', 'favicon-32x32.png', 'favicon-16x16.png'] as const;
 export type DocsAssetName = (typeof DOCS_ASSET_NAMES)[number];
-
-export interface DocsAsset {
-  body: Buffer;
-  contentType: string;
-  /** A strong validator of the body, so that a browser revalidating a 1.7 MB script gets a 304. */
-  etag: string;
-}
-
-/** The ETag of a body: the start of its SHA-256. */
-export function etagOf(body: Buffer): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-}
 
 const CONTENT_TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.png': 'image/png' };
 
@@ -41,16 +29,15 @@ const DOCS_SCRIPT = `window.addEventListener('load', function () {
  * Reads the page's files on first use and keeps them (about 2 MB): Swagger UI's own from the
  * swagger-ui-dist package, docs.js from above. Source-map comments are dropped, since the maps are not served.
  */
-export function createDocsAssets(swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'))): (name: string) => DocsAsset | undefined {
-  const cache = new Map<DocsAssetName, DocsAsset>();
+export function createDocsAssets(swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'))): (name: string) => StaticFile | undefined {
+  const cache = new Map<DocsAssetName, StaticFile>();
   return (name) => {
     if (!(DOCS_ASSET_NAMES as readonly string[]).includes(name)) return undefined;
     const known = name as DocsAssetName;
     let asset = cache.get(known);
     if (!asset) {
       const body = known === 'docs.js' ? Buffer.from(DOCS_SCRIPT) : fs.readFileSync(path.join(swaggerUiDir, known));
-      const served = withoutSourceMap(known, body);
-      asset = { body: served, contentType: CONTENT_TYPES[path.extname(known)], etag: etagOf(served) };
+      asset = staticFile(withoutSourceMap(known, body), CONTENT_TYPES[path.extname(known)]);
       cache.set(known, asset);
     }
     return asset;

@@ -3,15 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CdnError, type Logger } from '@cdn/shared';
 import { Counter, type Registry } from 'prom-client';
 import { LOGGER, METRICS_REGISTRY } from '../core/core.constants';
-import { createDocsAssets, DOCS_ASSET_NAMES, type DocsAsset, etagOf } from './docs-assets';
+import { sendStaticFile, staticFile, type StaticFile } from '../http/static-file';
+import { createDocsAssets, DOCS_ASSET_NAMES } from './docs-assets';
 import { DOCS_PAGE, DOCS_PAGE_SECURITY_POLICY } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 
 /** The API documentation: the OpenAPI document, a page that renders it, and the page's own files. */
 @Controller()
 export class DocsController {
-  private document: DocsAsset | undefined;
-  private readonly page: DocsAsset = { body: Buffer.from(DOCS_PAGE), contentType: 'text/html; charset=utf-8', etag: etagOf(Buffer.from(DOCS_PAGE)) };
+  private document: StaticFile | undefined;
+  private readonly page = staticFile(Buffer.from(DOCS_PAGE), 'text/html; charset=utf-8');
   private readonly assets = createDocsAssets();
   private readonly served: Counter<'file'>;
 
@@ -27,14 +28,13 @@ export class DocsController {
   @Get('docs-json')
   json(@Req() req: IncomingMessage, @Res() res: ServerResponse): void {
     this.served.inc({ file: 'docs-json' });
-    this.send(req, res, this.openApiDocument());
+    sendStaticFile(req, res, this.openApiDocument());
   }
 
   @Get('docs')
   docsPage(@Req() req: IncomingMessage, @Res() res: ServerResponse): void {
     this.served.inc({ file: 'docs' });
-    res.setHeader('content-security-policy', DOCS_PAGE_SECURITY_POLICY);
-    this.send(req, res, this.page);
+    sendStaticFile(req, res, this.page, { 'content-security-policy': DOCS_PAGE_SECURITY_POLICY });
   }
 
   @Get('docs/:asset')
@@ -45,31 +45,19 @@ export class DocsController {
       throw new CdnError('not_found', `No documentation file ${JSON.stringify(name)}; the page loads ${DOCS_ASSET_NAMES.join(', ')}.`);
     }
     this.served.inc({ file: name });
-    this.send(req, res, asset);
+    sendStaticFile(req, res, asset);
   }
 
   /** Built on first use (a few milliseconds), not at start-up: most control planes are never asked. */
-  private openApiDocument(): DocsAsset {
+  private openApiDocument(): StaticFile {
     if (!this.document) {
       const started = performance.now();
       const document = buildOpenApiDocument();
       const body = Buffer.from(JSON.stringify(document));
-      this.document = { body, contentType: 'application/json; charset=utf-8', etag: etagOf(body) };
+      this.document = staticFile(body, 'application/json; charset=utf-8');
       const operations = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
       this.logger.info(`Built the OpenAPI document of the admin API (${operations} operations, ${body.length} bytes) in ${Math.round(performance.now() - started)} ms; served at /docs-json and /docs`);
     }
     return this.document;
-  }
-
-  /** Revalidated on every use (no-cache) rather than kept, since an upgrade changes them under the same name; an unchanged file costs a 304. */
-  private send(req: IncomingMessage, res: ServerResponse, file: DocsAsset): void {
-    const headers = { etag: file.etag, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
-    if (req.headers['if-none-match'] === file.etag) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { ...headers, 'content-type': file.contentType, 'content-length': file.body.length });
-    res.end(file.body);
   }
 }
