@@ -88,7 +88,7 @@ describe('cdn-control-plane (standalone) while NATS is away', () => {
       return res.status === 503 ? res : undefined;
     });
     expect(await refused!.json()).toMatchObject({ error: 'bus_unavailable' });
-    await eventually(() => second.output.includes('WARNING control-plane: Refused a cache purge: NATS at'), 3_000);
+    await eventually(() => second.output.includes('WARNING control-plane: Refused a cache purge: '), 3_000);
     await second.stop();
   });
 });
