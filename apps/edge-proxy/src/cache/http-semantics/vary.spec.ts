@@ -32,6 +32,17 @@ describe('selectingValue (RFC 9111 §4.1 normalisation of selecting headers)', (
     expect(selectingValue(name, a)).not.toBe(selectingValue(name, b));
   });
 
+  it('leaves a list of more than 64 members as written (reading it would cost more than it saves)', () => {
+    const many = Array.from({ length: 65 }, (_, i) => `l${i};q=0.${i % 9}`);
+    expect(selectingValue('accept-language', many.join(','))).toBe(many.join(','));
+    expect(selectingValue('accept-language', many.join(','))).not.toBe(selectingValue('accept-language', [...many].reverse().join(',')));
+  });
+
+  it('gives the same form to a value seen before (the memo of recent values)', () => {
+    expect(selectingValue('accept-language', 'DE;q=0.1, fr')).toBe('fr,de;q=0.1');
+    expect(selectingValue('accept-language', 'DE;q=0.1, fr')).toBe('fr,de;q=0.1');
+  });
+
   it('keeps a quoted string as written, commas and escapes included', () => {
     expect(selectingValue('x-tenant', ' k="a , \\" b" ,  c')).toBe('k="a , \\" b",c');
   });

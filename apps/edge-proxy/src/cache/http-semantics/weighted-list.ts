@@ -6,19 +6,20 @@ export interface WeightedMember {
 
 /** RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ). */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+/** Longer lists are left as written: checking members for repeats is quadratic, and no browser sends so many. */
+const MAX_MEMBERS = 64;
 
 /**
  * The members of Accept, Accept-Charset, Accept-Encoding or Accept-Language (RFC 9110 §12.5) in canonical form,
  * sorted by q descending (a stable sort: members of equal q keep their order, which some origins read as a
  * preference), or undefined when the value is not one this function can read without guessing: an invalid q, a
- * parameter after q (Accept's extensions), a quoted string, or the same member twice. Values are lower-cased
+ * parameter after q (Accept's extensions), a quoted string, the same member twice, or over MAX_MEMBERS. Values are lower-cased
  * (these fields are case-insensitive), except Accept's parameter values, which may not be. Empty members are
  * dropped (RFC 9110 §5.6.1). `value` must already have its whitespace normalised (no spaces around `,` and `;`).
  */
 export function parseWeightedList(value: string, mediaTypes: boolean): WeightedMember[] | undefined {
   if (value.includes('"')) return undefined;
   const members: WeightedMember[] = [];
-  const seen = new Set<string>();
   for (const raw of value.split(',')) {
     if (raw.length === 0) continue;
     const parts = raw.split(';');
@@ -40,8 +41,7 @@ export function parseWeightedList(value: string, mediaTypes: boolean): WeightedM
       if (!mediaTypes) return undefined;
       canonical += `;${name}${equals === -1 ? '' : parts[i].slice(equals)}`;
     }
-    if (seen.has(canonical)) return undefined;
-    seen.add(canonical);
+    if (members.length === MAX_MEMBERS || members.some((member) => member.value === canonical)) return undefined;
     members.push({ value: canonical, q });
   }
   return members.sort((a, b) => b.q - a.q);
