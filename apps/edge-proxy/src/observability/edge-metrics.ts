@@ -92,7 +92,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     coalesced: counter('cache_coalesced_total', 'Requests answered from another request\'s fetch of the same key'),
     variantSelections: new BoundCounter({
       name: 'cdn_edge_cache_variant_selections_total',
-      help: 'Cache hits on answers that vary (Vary), by how the variant was found: exact (the request\'s own normalised selecting headers) or content_language (a stored variant in the language the request ranks first)',
+      help: 'Stored variants found for requests to answers that vary (Vary), by how the variant was found: exact (the request\'s own normalised selecting headers) or content_language (a stored variant in the language the request ranks first)',
       labelNames: ['by'],
       registers,
     }),
