@@ -67,7 +67,7 @@ describe('language variants (RFC 9110 §12.5.4)', () => {
     expect(find({ 'accept-encoding': 'gzip', 'accept-language': 'en' })).toBe('in en');
   });
 
-  it('do not remember answers without one Content-Language, nor more than MAX_LANGUAGES languages per URL', () => {
+  it('do not remember answers without one Content-Language, nor more than MAX_LANGUAGES languages per URL (the newest)', () => {
     const { store, cache } = setup();
     store({ 'accept-language': 'fr' }, undefined);
     store({ 'accept-language': 'fr' }, 'fr, de');
@@ -75,5 +75,8 @@ describe('language variants (RFC 9110 §12.5.4)', () => {
     const tags = Array.from({ length: MAX_LANGUAGES + 5 }, (_, i) => `x${String.fromCharCode(97 + i)}`);
     for (const tag of tags) store({ 'accept-language': tag }, tag);
     expect(cache.languagesOf('p')!.size).toBe(MAX_LANGUAGES);
+    // The newest are kept: the first ones went.
+    expect(cache.languagesOf('p')!.has(tags.at(-1)!)).toBe(true);
+    expect(cache.languagesOf('p')!.has(tags[0])).toBe(false);
   });
 });

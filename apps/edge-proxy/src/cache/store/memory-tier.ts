@@ -15,7 +15,7 @@ export interface MemoryTier {
   setVary(primary: string, vary: readonly string[]): void;
   /** Language tag → the Accept-Language (in key form) of a stored variant in that language, for a primary key (language-variants.ts). */
   languagesOf(primary: string): ReadonlyMap<string, string> | undefined;
-  /** Remembers a stored variant's language; a primary key remembers at most MAX_LANGUAGES (more are ignored). */
+  /** Remembers a stored variant's language; a primary key remembers at most MAX_LANGUAGES (the oldest goes). */
   addLanguage(primary: string, language: string, acceptLanguage: string): void;
   /** Deletes every variant of each primary key; returns how many entries went. */
   deletePrimaries(primaries: readonly string[]): number;
@@ -103,8 +103,10 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     languagesOf: (primary) => languageMemos.get(primary),
     addLanguage: (primary, language, acceptLanguage) => {
       const languages = languageMemos.get(primary);
-      if (languages === undefined) languageMemos.set(primary, new Map([[language, acceptLanguage]]));
-      else if (languages.has(language) || languages.size < MAX_LANGUAGES) languages.set(language, acceptLanguage);
+      if (languages === undefined) return void languageMemos.set(primary, new Map([[language, acceptLanguage]]));
+      // Full: the language remembered first goes (its variant is the likeliest to have expired).
+      if (!languages.has(language) && languages.size >= MAX_LANGUAGES) languages.delete(languages.keys().next().value!);
+      languages.set(language, acceptLanguage);
     },
     deletePrimaries: (primaries) => {
       let deleted = 0;

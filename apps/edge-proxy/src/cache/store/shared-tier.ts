@@ -4,6 +4,7 @@ import type { CacheEntry } from './cache-entry';
 import { connectCluster } from './cluster-connection';
 import { DeadlineExceededError, withDeadline } from './deadline';
 import { decodeEntry, encodeEntry } from './entry-codec';
+import { MAX_LANGUAGES } from './memory-tier';
 import type { PurgeMatch } from './purge-match';
 import { redisRefusal } from './redis-refusal';
 import { readRedisTarget } from './redis-target';
@@ -12,7 +13,6 @@ import { createSharedAvailability } from './shared-availability';
 import { type ConnectionEvents, messageOf, type RedisSize } from './shared-connection';
 import { sharedKeys } from './shared-keys';
 import { deleteVariants, purgeShared } from './shared-purge';
-import { MAX_LANGUAGES } from './memory-tier';
 import { primaryOf } from './variant-key';
 
 /** HSET that keeps the hash at most ARGV[3] fields, and its TTL at least ARGV[4] ms: one atomic step, so edges storing at once never lose a language. */
@@ -34,7 +34,7 @@ export interface SharedTier {
   setVary(primary: string, vary: readonly string[], ttlMs: number): Promise<void>;
   /** The languages memo of a primary key (language-variants.ts), learnt by any edge. */
   getLanguages(primary: string): Promise<ReadonlyMap<string, string> | undefined>;
-  /** Adds a language to it (at most MAX_LANGUAGES per key); the memo lives at least ttlMs more. */
+  /** Adds a language to it (at most MAX_LANGUAGES per key: more are ignored until the memo expires); the memo lives at least ttlMs more. */
   addLanguage(primary: string, language: string, acceptLanguage: string, ttlMs: number): Promise<void>;
   /** Every variant of each primary key; resolves the count deleted. */
   deletePrimaries(primaries: readonly string[]): Promise<number>;
