@@ -14,6 +14,7 @@ import { createCacheFlow } from './cache/cache-flow';
 import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
+import { createLanguageVariants } from './cache/language-variants';
 import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { readRedisTarget } from './cache/store/redis-target';
@@ -145,7 +146,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     metrics,
     logger,
   });
-  const store = createEntryStore(cache, metrics);
+  const languages = createLanguageVariants(cache, metrics, logger);
+  const store = createEntryStore(cache, metrics, languages);
   const backgroundFill = createBackgroundFill({ dispatcher, store, storeOptions, maxEntryBytes: config.cacheMaxObject, now });
   const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
   const passThrough = createPassThrough({
@@ -163,6 +165,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     cache,
     store,
     backgroundFill,
+    languages,
     dispatcher,
     storeOptions,
     sortQuery: config.cacheSortQuery,
