@@ -43,6 +43,8 @@ export interface MissFetches {
   shared(l: Lookup, stale: CacheEntry | undefined): void;
   /** A fetch for one client only: its own conditional or Range request, or a key known to be uncacheable. */
   alone(l: Lookup, stale: CacheEntry | undefined): void;
+  /** A node's answer to a request sent for one client: judged, stored when it may be, and relayed. */
+  ownAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes): void;
 }
 
 /**
@@ -166,7 +168,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = collector.body();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
       const decision = verdict.decision;
-      store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times));
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times);
+      if (entry !== undefined) store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entry);
     });
   }
 
@@ -214,7 +217,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = fill.body();
       fill.end();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
-      store(storeKey, l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times));
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times);
+      if (entry !== undefined) store(storeKey, l.primary, entry);
     });
     proxyRes.once('close', () => {
       if (proxyRes.complete) return;
@@ -224,5 +228,5 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
   }
 
 
-  return { shared, alone: fetchAlone };
+  return { shared, alone: fetchAlone, ownAnswer: (l, proxyRes, times) => onOwnAnswer(l, proxyRes, times, undefined) };
 }
