@@ -85,12 +85,10 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       // RFC 9111 §3.5: an answer stored for anonymous requests is not reused for an authenticated one.
       return forward(l.req, l.res, l.exchange, l.state);
     }
-    if (entry.partial !== undefined) {
-      if (rangeFromPartial(l.req.headers, entry as PartialEntry) === undefined) return beyondPartial(l, entry as PartialEntry);
-      partialServed.inc();
-    }
+    if (entry.partial !== undefined && rangeFromPartial(l.req.headers, entry as PartialEntry) === undefined) return beyondPartial(l, entry as PartialEntry);
     const at = now();
     const use = usability(entry, at, l.policy);
+    if (entry.partial !== undefined && (use === 'fresh' || use === 'stale-while-revalidate')) partialServed.inc();
     if (use === 'fresh') return answerFromCache(l, entry, 'HIT', at);
     if (use === 'stale-while-revalidate') {
       answerFromCache(l, entry, 'STALE', at);
