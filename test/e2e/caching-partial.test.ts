@@ -294,15 +294,31 @@ describe('partial content in the cache', () => {
     expect(origin.requests.filter((r) => r.url === path).length - before).toBe(2);
   });
 
-  it('--cache-max-object: a 206 larger than the object limit streams through and is not stored', async () => {
-    const small = await startEdge(['--cache-max-object', '64KiB']);
-    const { path, body, seen } = resource();
-    const first = await fetchRaw(`${small.url}/cdn${path}`, { range: 'bytes=0-99999' });
-    expect(first.body.equals(body.subarray(0, 100000))).toBe(true);
-    const second = await fetchRaw(`${small.url}/cdn${path}`, { range: 'bytes=0-99' });
-    expect(second.headers['x-cache']).toBe('MISS');
-    expect(seen()).toHaveLength(2);
-    await small.stop();
+  describe('with --cache-max-object 64KiB', () => {
+    let small: App;
+    beforeAll(async () => {
+      small = await startEdge(['--cache-max-object', '64KiB']);
+    });
+
+    it('--cache-max-object: a 206 larger than the object limit streams through and is not stored', async () => {
+      const { path, body, seen } = resource();
+      const first = await fetchRaw(`${small.url}/cdn${path}`, { range: 'bytes=0-99999' });
+      expect(first.body.equals(body.subarray(0, 100000))).toBe(true);
+      const second = await fetchRaw(`${small.url}/cdn${path}`, { range: 'bytes=0-99' });
+      expect(second.headers['x-cache']).toBe('MISS');
+      expect(seen()).toHaveLength(2);
+    });
+
+    it('--cache-max-object: a stored prefix of an object larger than the limit is completed for the client, and the whole is not stored', async () => {
+      const { path, body, seen } = resource();
+      await fetchRaw(`${small.url}/cdn${path}`, { range: 'bytes=0-32767' });
+      const whole = await fetchRaw(`${small.url}/cdn${path}`);
+      expect(sha256(whole.body)).toBe(sha256(body));
+      const again = await fetchRaw(`${small.url}/cdn${path}`);
+      expect(again.headers['x-cache']).toBe('MISS');
+      expect(sha256(again.body)).toBe(sha256(body));
+      expect(seen().map((r) => r.headers.range)).toEqual(['bytes=0-32767', 'bytes=32768-', 'bytes=32768-']);
+    });
   });
 
   describe('with the shared Redis tier', () => {
