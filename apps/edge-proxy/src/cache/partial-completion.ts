@@ -45,9 +45,11 @@ export function createPartialCompletion(options: PartialCompletionOptions): Part
     if (completes(entry, status, proxyRes.headers)) return combine(l, entry, proxyRes, times);
     if (status === 200 || status === 206 || status === 416) {
       metrics.partialContent.inc({ result: 'discarded' });
-      logger.debug(`Did not complete the stored bytes 0-${entry.body.length - 1} of ${l.exchange.path}: node ${times.nodeId} answered ${status} ${proxyRes.headers['content-range'] ?? ''} with ETag ${proxyRes.headers.etag ?? 'none'}, the stored one is ${entry.etag}`);
+      const range = proxyRes.headers['content-range'] === undefined ? '' : ` (Content-Range: ${proxyRes.headers['content-range']})`;
+      logger.debug(`Did not complete the stored bytes 0-${entry.body.length - 1} of ${l.exchange.path}: node ${times.nodeId} answered ${status}${range} with ETag ${proxyRes.headers.etag ?? 'none'}, the stored one is ${entry.etag}`);
     }
     if (status !== 206 && status !== 416) return options.ownAnswer(l, proxyRes, times);
+    // Read to the end, not cut off: the forwarder ends the client's answer with a node's answer cut short.
     discard(proxyRes);
     options.fetchInFull(l);
   }

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '../http/send-json';
 import type { CacheOutcome } from '../observability/access-log';
 import type { Exchange } from '../proxy/exchange';
-import { ageHeader, evaluateClientConditional, evaluateRange, notModifiedHeaders, type PartialEntry, rangeFromPartial } from './http-semantics';
+import { ageHeader, evaluateClientConditional, evaluateRange, notModifiedHeaders, type PartialEntry, rangeFromPartial, withoutContentRange } from './http-semantics';
 import type { CacheEntry } from './store/cache-entry';
 
 /**
  * Answers a client from a stored entry: 304 to a matching conditional request, 206/416 to a Range
- * request on the full object, headers only to HEAD, else the whole answer. The entry is not copied:
- * headers and body are written as they are stored.
+ * request on the full object or inside a stored partial one, headers only to HEAD, else the whole
+ * answer. The entry is not copied: headers and body are written as they are stored.
  */
 export function serveEntry(req: IncomingMessage, res: ServerResponse, exchange: Exchange, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
   const method = req.method ?? 'GET';
@@ -49,8 +49,7 @@ function servePartial(req: IncomingMessage, res: ServerResponse, entry: PartialE
     res.end();
     return;
   }
-  const headers: string[] = [];
-  for (let i = 0; i < entry.headers.length; i += 2) if (entry.headers[i] !== 'content-range') headers.push(entry.headers[i], entry.headers[i + 1]);
+  const headers = withoutContentRange(entry.headers);
   headers.push('Content-Range', `bytes ${range.start}-${range.end}/${completeLength}`, 'Content-Length', String(range.end - range.start + 1), ...edgeHeaders);
   res.writeHead(206, headers);
   res.end(req.method === 'HEAD' ? undefined : entry.body.subarray(range.start - start, range.end - start + 1));

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CacheEntry } from '../store/cache-entry';
 import { type Directives, deltaSeconds, parseCacheControl, parseDeltaSeconds, MAX_DELTA_SECONDS } from './cache-control';
-import { forEachListMember, headerValue } from './header-values';
 import { singlePartRange } from './content-range';
+import { forEachListMember, headerValue } from './header-values';
 import { parseHttpDate } from './http-date';
 
 /** Edge-wide storage settings (from the command line). */
