@@ -129,6 +129,9 @@ describe('partial content in the cache', () => {
     expect(hit.headers.age).toMatch(/^\d+$/);
     expect(hit.body.equals(body.subarray(1000, 2000))).toBe(true);
     expect(seen().map((r) => r.headers.range)).toEqual(['bytes=0-99999']);
+    const metrics = (await get(`${edge.url}/metrics`)).text;
+    expect(metrics).toMatch(/cdn_edge_cache_partial_total\{result="stored"\} [1-9]/);
+    expect(metrics).toMatch(/cdn_edge_cache_partial_total\{result="served"\} [1-9]/);
   });
 
   it('RFC 9110 §14.2: a suffix range inside a stored partial entry is answered from it with its position in the whole', async () => {
