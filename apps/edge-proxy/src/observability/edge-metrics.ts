@@ -18,6 +18,8 @@ export interface EdgeMetrics {
   cacheLookups: BoundCounter<'tier' | 'result'>;
   coalesced: Counter;
   notStored: Counter<'reason'>;
+  targetedDirectives: Counter<'field'>;
+  heuristicFreshness: Counter;
   staleServed: Counter<'reason'>;
   revalidations: Counter<'result'>;
   backgroundRefreshes: Counter<'result'>;
@@ -89,6 +91,12 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     cacheLookups: new BoundCounter({ name: 'cdn_edge_cache_lookups_total', help: 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', labelNames: ['tier', 'result'], registers }),
     coalesced: counter('cache_coalesced_total', 'Requests answered from another request\'s fetch of the same key'),
     notStored: counter('cache_not_stored_total', 'Answers to cacheable requests that were not stored, by reason', ['reason']),
+    targetedDirectives: counter(
+      'cache_targeted_directives_total',
+      'Answers whose caching a targeted field decided instead of Cache-Control and Expires (RFC 9213), by field (cdn-cache-control, or the --cache-control-target name)',
+      ['field'],
+    ),
+    heuristicFreshness: counter('cache_heuristic_freshness_total', 'Answers found storable with heuristic freshness from Last-Modified (RFC 9111 §4.2.2; --cache-time 0)'),
     staleServed: counter('cache_stale_served_total', 'Stale answers served, by reason (while-revalidate, if-error)', ['reason']),
     revalidations: counter('cache_revalidations_total', 'Stale entries revalidated with a node, by result (not-modified, modified)', ['result']),
     backgroundRefreshes: counter('cache_background_refreshes_total', 'Background refreshes (stale-while-revalidate), by result', ['result']),
