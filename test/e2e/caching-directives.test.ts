@@ -3,12 +3,13 @@
  * (RFC 9213: CDN-Cache-Control and --cache-control-target) over Cache-Control and Expires, in memory and
  * in the shared Redis tier; and heuristic freshness from Last-Modified (RFC 9111 §4.2.2).
  */
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, post, rawGet } from '../support/http';
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
-import { startApp, startRedis, stopAll } from '../support/processes';
+import { APPS, startApp, startRedis, stopAll, tempDir } from '../support/processes';
 
 type App = Awaited<ReturnType<typeof startApp>>;
 
@@ -271,6 +272,25 @@ describe('caching directives', () => {
       expect(revalidated.headers['edge-cache-control']).toBeUndefined();
       expect((await rawGet(`${b.url}/cdn${path}`)).headers['x-cache']).toBe('HIT');
       expect(seen(path).map((r) => r.headers['if-none-match'])).toEqual([undefined, '"short"']);
+    });
+
+    it('RFC 9213 §2.1: CDN_CACHE_CONTROL_TARGET names the field of the edge\'s own as the flag does', async () => {
+      const app = await startApp('allInOne', ['--cache-time', '0', '--log-file', '-'], { env: { CDN_CACHE_CONTROL_TARGET: 'edge-cache-control' } }).then(withOrigin);
+      const { first, xCache, originSaw } = await twice(app, 'own-over-cdn');
+      expect(xCache).toEqual(['MISS', 'HIT']);
+      expect(first.headers['edge-cache-control']).toBeUndefined();
+      expect(originSaw).toBe(1);
+      await app.stop();
+    });
+
+    it.each([
+      ['Cache-Control', /--cache-control-target must name a field of this CDN's own \(e\.g\. Edge-Cache-Control\), not Cache-Control/],
+      ['cdn-cache-control', /--cache-control-target must name a field of this CDN's own/],
+      ['Edge Cache', /--cache-control-target must be a header field name/],
+    ])('refuses --cache-control-target %s at start-up, naming the flag', (value, message) => {
+      const result = spawnSync(process.execPath, [APPS.allInOne, '--cache-control-target', value], { cwd: tempDir(), encoding: 'utf8', timeout: 20_000 });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
     });
 
     it('counts the decisions a targeted field made, by field', async () => {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CacheEntry } from '../store/cache-entry';
 import { type Directives, parseCacheControl } from './cache-control';
-import { flatToHeaders } from './header-values';
+import { flatHeader } from './header-values';
 import { parseTargetedField } from './structured-dictionary';
 
 /** The targeted field every CDN obeys (RFC 9213 §3). */
@@ -43,8 +43,11 @@ export function selectDirectives(headers: IncomingHttpHeaders, targets: CacheCon
   return { directives: parseCacheControl(headers['cache-control']), field: undefined };
 }
 
-/** The directives a stored entry was judged by, from its headers and those kept for this edge alone. */
+/** selectDirectives on a stored entry: its headers, and those kept for this edge alone, read where they lie. */
 export function storedDirectives(entry: CacheEntry, targets: CacheControlTargets): Directives {
-  const flat = entry.edgeOnlyHeaders.length === 0 ? entry.headers : [...entry.headers, ...entry.edgeOnlyHeaders];
-  return selectDirectives(flatToHeaders(flat), targets).directives;
+  for (const field of targets.fields) {
+    const directives = parseTargetedField(flatHeader(entry.edgeOnlyHeaders, field) ?? flatHeader(entry.headers, field));
+    if (directives !== undefined) return directives;
+  }
+  return parseCacheControl(flatHeader(entry.headers, 'cache-control'));
 }
