@@ -39,9 +39,12 @@ function isAlpha(code: number): boolean {
   return isLowerAlpha(code | 0x20);
 }
 
-/** RFC 9110 tchar, plus ':' and '/' which sf-token allows after its first character. */
+/** RFC 9110 tchar, plus ':' and '/' which sf-token allows after its first character, as a table of ASCII. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~:/0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[char.charCodeAt(0)] = 1;
+
 function isTokenChar(code: number): boolean {
-  return isAlpha(code) || isDigit(code) || "!#$%&'*+-.^_`|~:/".includes(String.fromCharCode(code));
+  return TOKEN_CHARS[code] === 1;
 }
 
 function isKeyChar(code: number): boolean {
@@ -180,23 +183,28 @@ class DictionaryParser {
     return negative ? `-${capped}` : String(capped);
   }
 
+  /** sf-string: printable ASCII in double quotes; a backslash escapes only `"` and itself. */
   private string(): Member {
     this.i++;
     let out = '';
+    let chunkStart = this.i;
     for (;;) {
       const code = this.peek();
-      if (Number.isNaN(code)) throw new Invalid();
-      this.i++;
-      if (code === 0x22) return out;
+      if (code === 0x22) {
+        out += this.text.slice(chunkStart, this.i++);
+        return out;
+      }
       if (code === 0x5c) {
-        const escaped = this.peek();
+        const escaped = this.text.charCodeAt(this.i + 1);
         if (escaped !== 0x22 && escaped !== 0x5c) throw new Invalid();
-        this.i++;
-        out += String.fromCharCode(escaped);
+        out += this.text.slice(chunkStart, this.i);
+        chunkStart = this.i + 1;
+        this.i += 2;
         continue;
       }
-      if (code < 0x20 || code > 0x7e) throw new Invalid();
-      out += String.fromCharCode(code);
+      // Also the end of the text (NaN): an unterminated string.
+      if (!(code >= 0x20 && code <= 0x7e)) throw new Invalid();
+      this.i++;
     }
   }
 
