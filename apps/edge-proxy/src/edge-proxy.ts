@@ -15,6 +15,7 @@ import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
 import { cacheControlTargets, StoreOptions } from './cache/http-semantics';
+import { createLanguageVariants } from './cache/language-variants';
 import { storageObserver } from './cache/storage-observer';
 import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
@@ -155,7 +156,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     metrics,
     logger,
   });
-  const store = createEntryStore(cache, metrics);
+  const languages = createLanguageVariants(cache, metrics, logger);
+  const store = createEntryStore(cache, metrics, languages);
   const backgroundFill = createBackgroundFill({ dispatcher, store, storeOptions, maxEntryBytes: config.cacheMaxObject, now });
   const hitForMiss = new HitForMiss({ ttlMs: 120_000, now });
   const passThrough = createPassThrough({
@@ -174,6 +176,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     cache,
     store,
     backgroundFill,
+    languages,
     dispatcher,
     storeOptions,
     sortQuery: config.cacheSortQuery,

@@ -4,6 +4,7 @@ import type { Exchange } from '../proxy/exchange';
 import type { RoutingState } from '../routing/routing-state';
 import type { BackgroundFill } from './background-fill';
 import { type CacheControlTargets, CDN_TARGETS, isConditionalRequest, primaryKey, requestPolicy, storedDirectives, usability } from './http-semantics';
+import type { LanguageVariants } from './language-variants';
 import type { Lookup } from './lookup';
 import { createMissFetches, MissFetchesOptions } from './miss-fetches';
 import type { PassThrough } from './pass-through';
@@ -15,6 +16,8 @@ import { variantKey } from './store/variant-key';
 export interface CacheFlowOptions extends Omit<MissFetchesOptions, 'lookupAlone'> {
   /** Refreshes a stale-while-revalidate entry in the background. */
   backgroundFill: BackgroundFill;
+  /** Finds a stored variant in the request's first-choice language when its own is not stored. */
+  languages: LanguageVariants;
   sortQuery: boolean;
   /** Forwards requests the cache does not take part in. */
   passThrough: PassThrough;
@@ -43,11 +46,16 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   // Every cacheable request counts one of these: bound once, so counting them hashes no labels.
   const memoryHits = metrics.cacheLookups.bind({ tier: 'memory', result: 'hit' });
   const memoryMisses = metrics.cacheLookups.bind({ tier: 'memory', result: 'miss' });
+  const exactVariants = metrics.variantSelections.bind({ by: 'exact' });
+  const { languages } = options;
 
   function lookup(l: Lookup): void {
     const vary = cache.varyOf(l.primary);
     l.key = variantKey(l.primary, vary ?? [], l.req.headers);
-    const entry = cache.getMemory(l.key);
+    let entry = cache.getMemory(l.key);
+    if (entry !== undefined && vary !== undefined && vary.length > 0) exactVariants.inc();
+    // Only on a miss, and only for answers varying by Accept-Language: nothing more on any other lookup.
+    if (entry === undefined && vary !== undefined && languages.applies(vary)) entry = languages.fromMemory(l.primary, vary, l.req.headers);
     if (entry !== undefined) {
       memoryHits.inc();
       return useEntry(l, entry);
@@ -68,6 +76,8 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       const vary = knownVary ?? (await cache.sharedVaryOf(l.primary)) ?? [];
       l.key = variantKey(l.primary, vary, l.req.headers);
       entry = await cache.getShared(l.key);
+      if (entry !== undefined && vary.length > 0) exactVariants.inc();
+      if (entry === undefined && languages.applies(vary)) entry = await languages.fromShared(l.primary, vary, l.req.headers);
     } catch (err) {
       logger.debug({ err }, `Shared cache lookup failed for ${l.primary}`);
     }

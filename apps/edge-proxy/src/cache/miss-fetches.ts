@@ -13,6 +13,7 @@ import type { HitForMiss } from './coalescing/hit-for-miss';
 import type { StoreEntry } from './entry-store';
 import { isConditionalRequest, revalidationHeaders, StoreOptions, usableOnError } from './http-semantics';
 import type { Lookup } from './lookup';
+import { ownSetCookie, withoutSetCookie } from './own-headers';
 import { entryFromResponse } from './response-entry';
 import { answerFromCache } from './serve-entry';
 import type { CacheEntry } from './store/cache-entry';
@@ -153,7 +154,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
   function onOwnAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes, stale: CacheEntry | undefined): void {
     const { req, res } = l;
     const verdict = judge(l, proxyRes, times, stale);
-    if (verdict.kind === 'refreshed' || verdict.kind === 'stale-if-error') return answerFromCache(l, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
+    if (verdict.kind === 'refreshed') return answerFromCache(l, verdict.entry, 'REVALIDATED', now(), ownSetCookie(proxyRes));
+    if (verdict.kind === 'stale-if-error') return answerFromCache(l, verdict.entry, 'STALE', now());
     const nodeId = times.nodeId;
     const exchange = l.exchange;
     const headers = relayHeaders(proxyRes, 'MISS', nodeId, exchange.requestId, edgeOnly);
@@ -174,9 +176,17 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
   function onSharedAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes, fill: Fill, stale: CacheEntry | undefined, settle: () => void): void {
     const nodeId = times.nodeId;
     const verdict = judge(l, proxyRes, times, stale);
+    // A node's Set-Cookie is for the client whose request was sent; the other followers get the answer without it.
+    const cookies = ownSetCookie(proxyRes);
+    const withheld = () => cookieWithheld(l);
     if (verdict.kind === 'refreshed' || verdict.kind === 'stale-if-error') {
       settle();
-      for (const follower of fill.takeFollowers()) answerFromCache(follower, verdict.entry, CACHED_OUTCOME[verdict.kind], now());
+      const revalidated = verdict.kind === 'refreshed';
+      for (const follower of fill.takeFollowers()) {
+        const mine = follower.res === l.res;
+        if (revalidated && !mine && cookies.length > 0) withheld();
+        answerFromCache(follower, verdict.entry, CACHED_OUTCOME[verdict.kind], now(), revalidated && mine ? cookies : undefined);
+      }
       return;
     }
     if (verdict.kind !== 'store') {
@@ -196,7 +206,9 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     const storeKey = variantKey(l.primary, decision.meta.vary, l.req.headers);
     if (decision.meta.vary.length > 0) fill.releaseWhere((f) => variantKey(l.primary, decision.meta.vary, f.req.headers) !== storeKey);
     // Without an X-Request-Id: the fill adds each follower's own.
-    fill.start(proxyRes.statusCode!, relayHeaders(proxyRes, 'MISS', nodeId, undefined, edgeOnly), nodeId);
+    const headers = relayHeaders(proxyRes, 'MISS', nodeId, undefined, edgeOnly);
+    if (cookies.length === 0) fill.start(proxyRes.statusCode!, headers, nodeId);
+    else fill.start(proxyRes.statusCode!, withoutSetCookie(headers), nodeId, { res: l.res, headers: cookies, withheld });
     // When every client has left, the download goes on only to fill the cache, so only for a body known to fit it.
     const length = Number(proxyRes.headers['content-length']);
     const worthFinishing = Number.isFinite(length) && length <= cache.memory.maxEntryBytes && options.cacheOn();
@@ -224,6 +236,10 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     });
   }
 
+  function cookieWithheld(l: Lookup): void {
+    metrics.setCookieWithheld.inc();
+    logger.debug(`Set-Cookie of ${l.exchange.path} withheld from a client other than the one whose request fetched it`);
+  }
 
   return { shared, alone: fetchAlone };
 }

@@ -7,11 +7,13 @@ import type { CacheEntry } from './store/cache-entry';
 /**
  * Answers a client from a stored entry: 304 to a matching conditional request, 206/416 to a Range
  * request on the full object, headers only to HEAD, else the whole answer. The entry is not copied:
- * headers and body are written as they are stored.
+ * headers and body are written as they are stored. `own` are headers for this client alone (the Set-Cookie of
+ * a node's 304 to the revalidation its request caused).
  */
-export function serveEntry(req: IncomingMessage, res: ServerResponse, exchange: Exchange, entry: CacheEntry, outcome: CacheOutcome, now: number): void {
+export function serveEntry(req: IncomingMessage, res: ServerResponse, exchange: Exchange, entry: CacheEntry, outcome: CacheOutcome, now: number, own?: readonly string[]): void {
   const method = req.method ?? 'GET';
   const edgeHeaders = ['Age', ageHeader(entry, now), 'X-Cache', outcome, 'X-CDN-Node', entry.nodeId, 'X-Request-Id', exchange.requestId];
+  if (own !== undefined && own.length > 0) edgeHeaders.push(...own);
 
   if (entry.status === 200 && evaluateClientConditional(method, req.headers, entry) === 'not-modified') {
     res.writeHead(304, [...notModifiedHeaders(entry), ...edgeHeaders]);
@@ -42,8 +44,9 @@ export function answerFromCache(
   entry: CacheEntry,
   outcome: 'HIT' | 'STALE' | 'REVALIDATED',
   now: number,
+  own?: readonly string[],
 ): void {
   client.exchange.cache = outcome;
   client.exchange.nodeId = entry.nodeId;
-  serveEntry(client.req, client.res, client.exchange, entry, outcome, now);
+  serveEntry(client.req, client.res, client.exchange, entry, outcome, now, own);
 }

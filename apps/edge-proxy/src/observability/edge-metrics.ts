@@ -17,6 +17,8 @@ export interface EdgeMetrics {
   cacheClears: Counter;
   cacheLookups: BoundCounter<'tier' | 'result'>;
   coalesced: Counter;
+  variantSelections: BoundCounter<'by'>;
+  setCookieWithheld: Counter;
   notStored: Counter<'reason'>;
   targetedDirectives: Counter<'field'>;
   heuristicFreshness: Counter;
@@ -90,6 +92,16 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     cacheClears: counter('cache_clears_total', 'Times the memory cache was emptied because it was switched off'),
     cacheLookups: new BoundCounter({ name: 'cdn_edge_cache_lookups_total', help: 'Cache lookups by tier (memory, shared) and result (hit, miss, unavailable)', labelNames: ['tier', 'result'], registers }),
     coalesced: counter('cache_coalesced_total', 'Requests answered from another request\'s fetch of the same key'),
+    variantSelections: new BoundCounter({
+      name: 'cdn_edge_cache_variant_selections_total',
+      help: 'Stored variants found for requests to answers that vary (Vary), by how the variant was found: exact (the request\'s own normalised selecting headers) or content_language (a stored variant in the language the request ranks first)',
+      labelNames: ['by'],
+      registers,
+    }),
+    setCookieWithheld: counter(
+      'cache_set_cookie_withheld_total',
+      'Answers with Set-Cookie given to a client without it, because the fetch (or revalidation) was made for another client\'s request (coalesced followers)',
+    ),
     notStored: counter('cache_not_stored_total', 'Answers to cacheable requests that were not stored, by reason', ['reason']),
     targetedDirectives: counter(
       'cache_targeted_directives_total',
@@ -115,7 +127,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     ),
     sharedTierDuration: new Histogram({
       name: 'cdn_edge_cache_shared_duration_seconds',
-      help: 'Time of shared (Redis) cache operations, whatever their result, by operation (get, set, getVary, setVary, invalidate, purge)',
+      help: 'Time of shared (Redis) cache operations, whatever their result, by operation (get, set, getVary, setVary, getLanguages, addLanguage, invalidate, purge)',
       labelNames: ['operation'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
       registers,

@@ -11,6 +11,13 @@ export interface Follower {
   release(): void;
 }
 
+/** Headers of a shared answer for one follower alone (the Set-Cookie of the client whose request was sent), and what to call each time another follower gets the answer without them. */
+export interface OwnHeaders {
+  res: ServerResponse;
+  headers: readonly string[];
+  withheld(): void;
+}
+
 /**
  * One answer from a node, fetched once for every client asking for the same key at the same time
  * (request coalescing). Followers get the answer as it arrives, not after it completes: a late joiner has
@@ -22,6 +29,7 @@ export class Fill {
   private status = 0;
   private headers: string[] | undefined;
   private nodeId: string | undefined;
+  private own: OwnHeaders | undefined;
   private readonly collector: BodyCollector;
   private ended = false;
   private readonly followers = new Set<Follower>();
@@ -83,11 +91,12 @@ export class Fill {
     this.releaseWhere(() => true);
   }
 
-  /** The answer is shared: its status, the headers every follower gets (each adds its own X-Request-Id), and the node it comes from. */
-  start(status: number, headers: string[], nodeId: string): void {
+  /** The answer is shared: its status, the headers every follower gets (each adds its own X-Request-Id), the node it comes from, and headers for one follower alone. */
+  start(status: number, headers: string[], nodeId: string, own?: OwnHeaders): void {
     this.status = status;
     this.headers = headers;
     this.nodeId = nodeId;
+    this.own = own;
     for (const follower of this.followers) {
       follower.exchange.nodeId = nodeId;
       this.writeHead(follower);
@@ -134,7 +143,11 @@ export class Fill {
   }
 
   private writeHead(follower: Follower): void {
-    follower.res.writeHead(this.status, [...this.headers!, 'X-Request-Id', follower.exchange.requestId]);
+    const headers = [...this.headers!, 'X-Request-Id', follower.exchange.requestId];
+    const own = this.own;
+    if (own?.res === follower.res) headers.push(...own.headers);
+    else own?.withheld();
+    follower.res.writeHead(this.status, headers);
   }
 
   private drained(follower: Follower): void {

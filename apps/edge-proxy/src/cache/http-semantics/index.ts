@@ -18,4 +18,5 @@ export { primaryKey } from './cache-key';
 export { parseHttpDate, formatHttpDate } from './http-date';
 export { headerValue, flatHeader, flatToHeaders } from './header-values';
 export { opaqueTag, isStrongTag, listMatchesWeakly } from './entity-tags';
-export { secondaryKey } from './vary';
+export { selectingValue } from './vary';
+export { languageServes, singleContentLanguage } from './language-match';

@@ -13,6 +13,10 @@ export interface MemoryTier {
   /** The vary header names last seen for a primary key (kept beside the entries; undefined when unknown). */
   varyOf(primary: string): readonly string[] | undefined;
   setVary(primary: string, vary: readonly string[]): void;
+  /** Language tag → the Accept-Language (in key form) of a stored variant in that language, for a primary key (language-variants.ts). */
+  languagesOf(primary: string): ReadonlyMap<string, string> | undefined;
+  /** Remembers a stored variant's language; a primary key remembers at most MAX_LANGUAGES (the oldest goes). */
+  addLanguage(primary: string, language: string, acceptLanguage: string): void;
   /** Deletes every variant of each primary key; returns how many entries went. */
   deletePrimaries(primaries: readonly string[]): number;
   /** Hard purge deletes matching entries; soft purge sets invalidatedAt = now on them. Returns the count affected. */
@@ -30,13 +34,15 @@ export interface MemoryTierOptions {
   maxEntryBytes: number;
   /** Clock in ms (tests pass a fake one). */
   now?: () => number;
-  /** How many primary keys' vary lists are remembered; default 100 000. */
+  /** How many primary keys' vary lists (and, apart, language memos) are remembered; default 100 000. */
   maxVaryMemos?: number;
 }
 
 /** A primary key with one variant (most: no Vary) keeps that key alone; a Set costs a hundred bytes more. */
 type Variants = string | Set<string>;
 const NO_VARY: readonly string[] = Object.freeze([]);
+/** Languages remembered per primary key: a node sending a new Content-Language on every answer cannot grow the memo. */
+export const MAX_LANGUAGES = 16;
 
 export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
   const { maxEntryBytes } = options;
@@ -66,6 +72,7 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
   });
   // Bounded on its own: a vary memo may outlive its entries (that is its point) but must not grow without end.
   const varyMemos = new LRUCache<string, readonly string[]>({ max: options.maxVaryMemos ?? 100_000 });
+  const languageMemos = new LRUCache<string, Map<string, string>>({ max: options.maxVaryMemos ?? 100_000 });
 
   const remember = (key: string) => {
     const primary = primaryOf(key);
@@ -92,6 +99,14 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
     varyOf: (primary) => varyMemos.get(primary),
     setVary: (primary, vary) => {
       varyMemos.set(primary, vary.length === 0 ? NO_VARY : [...vary]);
+    },
+    languagesOf: (primary) => languageMemos.get(primary),
+    addLanguage: (primary, language, acceptLanguage) => {
+      const languages = languageMemos.get(primary);
+      if (languages === undefined) return void languageMemos.set(primary, new Map([[language, acceptLanguage]]));
+      // Full: the language remembered first goes (its variant is the likeliest to have expired).
+      if (!languages.has(language) && languages.size >= MAX_LANGUAGES) languages.delete(languages.keys().next().value!);
+      languages.set(language, acceptLanguage);
     },
     deletePrimaries: (primaries) => {
       let deleted = 0;
@@ -126,6 +141,7 @@ export function createMemoryTier(options: MemoryTierOptions): MemoryTier {
       lru.clear();
       variants.clear();
       varyMemos.clear();
+      languageMemos.clear();
     },
     get entries() {
       return lru.size;

@@ -19,6 +19,8 @@ export interface SharedKeys {
   tag(tag: string): string;
   /** The vary header names last seen for a primary key; in the primary key's slot. */
   vary(primary: string): string;
+  /** Hash of the languages of a primary key's stored variants (language → Accept-Language in key form); in the primary key's slot. */
+  languages(primary: string): string;
 }
 
 export function sharedKeys(namespace: string): SharedKeys {
@@ -34,6 +36,7 @@ export function sharedKeys(namespace: string): SharedKeys {
     variants: (primary) => `${namespace}:variants:{${primary}}`,
     tag: (tag) => `${namespace}:tag:${tag}`,
     vary: (primary) => `${namespace}:vary:{${primary}}`,
+    languages: (primary) => `${namespace}:languages:{${primary}}`,
   };
 }
 

@@ -5,6 +5,7 @@ import { cacheEntry } from '../../../test/cache-entry-fixture';
 import { useRedis } from '../../../test/redis-fixture';
 import type { CacheEntry } from './cache-entry';
 import { encodeEntry } from './entry-codec';
+import { MAX_LANGUAGES } from './memory-tier';
 
 /** Non-ASCII header values and non-zero stale windows, so the Redis round trip carries them. */
 function entry(body: Buffer = Buffer.from('hello'), tags: string[] = []): CacheEntry {
@@ -94,6 +95,21 @@ describe('shared tier', () => {
     await a.setVary('site/a', ['accept-encoding', 'accept-language'], 60_000);
     expect(await b.getVary('site/a')).toEqual(['accept-encoding', 'accept-language']);
     expect(await redis.raw.pTTL('vary:vary:{site/a}')).toBeGreaterThan(59_000);
+  });
+
+  it('shares the languages of a primary key\'s variants between edges, at most MAX_LANGUAGES, living as long as the longest', async () => {
+    const [a, b] = [await connectedTier('lang'), await connectedTier('lang')];
+    expect(await b.getLanguages('site/a')).toBeUndefined();
+    await a.addLanguage('site/a', 'fr', 'fr', 60_000);
+    await b.addLanguage('site/a', 'de', '\u0001', 5_000);
+    expect(await a.getLanguages('site/a')).toEqual(new Map([['fr', 'fr'], ['de', '\u0001']]));
+    expect(await redis.raw.pTTL('lang:languages:{site/a}')).toBeGreaterThan(59_000);
+    for (let i = 0; i < MAX_LANGUAGES + 3; i++) await a.addLanguage('site/a', `x${i}`, 'x', 60_000);
+    const languages = await b.getLanguages('site/a');
+    expect(languages!.size).toBe(MAX_LANGUAGES);
+    // A language already remembered is updated even when the memo is full.
+    await a.addLanguage('site/a', 'fr', 'fr,en;q=0.5', 60_000);
+    expect((await b.getLanguages('site/a'))!.get('fr')).toBe('fr,en;q=0.5');
   });
 
   it('deletes every variant of a primary key, whichever edge wrote them', async () => {

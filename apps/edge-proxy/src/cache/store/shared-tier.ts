@@ -4,6 +4,7 @@ import type { CacheEntry } from './cache-entry';
 import { connectCluster } from './cluster-connection';
 import { DeadlineExceededError, withDeadline } from './deadline';
 import { decodeEntry, encodeEntry } from './entry-codec';
+import { MAX_LANGUAGES } from './memory-tier';
 import type { PurgeMatch } from './purge-match';
 import { redisRefusal } from './redis-refusal';
 import { readRedisTarget } from './redis-target';
@@ -14,6 +15,14 @@ import { sharedKeys } from './shared-keys';
 import { deleteVariants, purgeShared } from './shared-purge';
 import { primaryOf } from './variant-key';
 
+/** HSET that keeps the hash at most ARGV[3] fields, and its TTL at least ARGV[4] ms: one atomic step, so edges storing at once never lose a language. */
+const ADD_LANGUAGE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return 1`;
+const GET_LANGUAGES = `return redis.call('HGETALL', KEYS[1])`;
+
 /** L2 through keyv + @keyv/redis, on one Redis server or a Redis Cluster, shared by all edges; every method fails open. */
 export interface SharedTier {
   /** Resolves undefined on a miss, a decode failure, a timeout or Redis being down (never rejects). */
@@ -23,6 +32,10 @@ export interface SharedTier {
   set(key: string, entry: CacheEntry, ttlMs: number): Promise<void>;
   getVary(primary: string): Promise<readonly string[] | undefined>;
   setVary(primary: string, vary: readonly string[], ttlMs: number): Promise<void>;
+  /** The languages memo of a primary key (language-variants.ts), learnt by any edge. */
+  getLanguages(primary: string): Promise<ReadonlyMap<string, string> | undefined>;
+  /** Adds a language to it (at most MAX_LANGUAGES per key: more are ignored until the memo expires); the memo lives at least ttlMs more. */
+  addLanguage(primary: string, language: string, acceptLanguage: string, ttlMs: number): Promise<void>;
   /** Every variant of each primary key; resolves the count deleted. */
   deletePrimaries(primaries: readonly string[]): Promise<number>;
   /** Hard or soft purge by url / prefix / tag across the whole shared tier (every master of a cluster); resolves the count affected; rejects only if Redis is unreachable (the caller reports it in a receipt). */
@@ -243,6 +256,29 @@ export function createSharedTier(options: SharedTierOptions): SharedTier {
     setVary: async (primary, vary, ttlMs) => {
       if (!(ttlMs > 0)) return;
       await attempt('setVary', undefined, () => redis.setText(keys.vary(primary), JSON.stringify(vary), ttlMs), { key: keys.vary(primary), write: true });
+    },
+    getLanguages: (primary) =>
+      attempt(
+        'getLanguages',
+        undefined,
+        async () => {
+          const flat: unknown = await redis.eval(GET_LANGUAGES, { keys: [keys.languages(primary)], arguments: [] });
+          if (!Array.isArray(flat) || flat.length === 0) return undefined;
+          const languages = new Map<string, string>();
+          for (let i = 0; i + 1 < flat.length && languages.size < MAX_LANGUAGES; i += 2) {
+            if (typeof flat[i] === 'string' && typeof flat[i + 1] === 'string') languages.set(flat[i] as string, flat[i + 1] as string);
+          }
+          return languages;
+        },
+        { key: keys.languages(primary) },
+      ),
+    addLanguage: async (primary, language, acceptLanguage, ttlMs) => {
+      if (!(ttlMs > 0)) return;
+      const args = [language, acceptLanguage, String(MAX_LANGUAGES), String(Math.ceil(ttlMs))];
+      await attempt('addLanguage', undefined, () => redis.eval(ADD_LANGUAGE, { keys: [keys.languages(primary)], arguments: args }).then(() => undefined), {
+        key: keys.languages(primary),
+        write: true,
+      });
     },
     deletePrimaries: (primaries) => attempt('invalidate', 0, () => deleteVariants(redis, [...new Set(primaries)].map((primary) => keys.variants(primary)))),
     purge: async (match, soft, now) => {

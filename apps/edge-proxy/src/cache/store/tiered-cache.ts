@@ -18,6 +18,11 @@ export interface TieredCache {
   /** L2's knowledge (learnt by any edge); fills L1's memo when found. */
   sharedVaryOf(primary: string): Promise<readonly string[] | undefined>;
   setVary(primary: string, vary: readonly string[], ttlMs: number): void;
+  /** L1's memo of the languages stored for a primary key (language → Accept-Language in key form). */
+  languagesOf(primary: string): ReadonlyMap<string, string> | undefined;
+  /** L2's memo (every edge's stores); merged into L1's when found. */
+  sharedLanguagesOf(primary: string): Promise<ReadonlyMap<string, string> | undefined>;
+  addLanguage(primary: string, language: string, acceptLanguage: string, ttlMs: number): void;
   /** Invalidation after an unsafe method: L1 and L2; resolves the entries deleted in both tiers together. */
   invalidate(primaries: readonly string[]): Promise<number>;
   /** This edge's L1 only (every edge runs it on a purge). */
@@ -62,6 +67,16 @@ export function createTieredCache(options: TieredCacheOptions): TieredCache {
     setVary: (primary, vary, ttlMs) => {
       memory.setVary(primary, vary);
       void shared?.setVary(primary, vary, ttlMs);
+    },
+    languagesOf: (primary) => memory.languagesOf(primary),
+    sharedLanguagesOf: async (primary) => {
+      const languages = await shared?.getLanguages(primary);
+      if (languages) for (const [language, acceptLanguage] of languages) memory.addLanguage(primary, language, acceptLanguage);
+      return languages;
+    },
+    addLanguage: (primary, language, acceptLanguage, ttlMs) => {
+      memory.addLanguage(primary, language, acceptLanguage);
+      void shared?.addLanguage(primary, language, acceptLanguage, ttlMs);
     },
     invalidate: async (primaries) => {
       const fromMemory = memory.deletePrimaries(primaries);
