@@ -70,6 +70,7 @@ export function createBackgroundFill(options: BackgroundFillOptions): Background
         const body = await collect(proxyRes, options.maxEntryBytes);
         if (body === undefined) return 'not-storable';
         const entry = entryFromResponse(proxyRes, body, judgement.decision, times.nodeId, times, storeOptions);
+        if (entry === undefined) return 'not-storable';
         store(variantKey(primary, entry.vary, request.headers), primary, entry);
         return 'stored';
       }

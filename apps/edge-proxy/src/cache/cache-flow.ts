@@ -3,10 +3,22 @@ import { sendError } from '../http/send-json';
 import type { Exchange } from '../proxy/exchange';
 import type { RoutingState } from '../routing/routing-state';
 import type { BackgroundFill } from './background-fill';
-import { type CacheControlTargets, CDN_TARGETS, isConditionalRequest, primaryKey, requestPolicy, storedDirectives, usability } from './http-semantics';
+import {
+  type CacheControlTargets,
+  CDN_TARGETS,
+  completionRequest,
+  isConditionalRequest,
+  type PartialEntry,
+  primaryKey,
+  rangeFromPartial,
+  requestPolicy,
+  storedDirectives,
+  usability,
+} from './http-semantics';
 import type { LanguageVariants } from './language-variants';
 import type { Lookup } from './lookup';
 import { createMissFetches, MissFetchesOptions } from './miss-fetches';
+import { createPartialCompletion } from './partial-completion';
 import type { PassThrough } from './pass-through';
 import { answerFromCache } from './serve-entry';
 import type { CacheEntry } from './store/cache-entry';
@@ -35,6 +47,8 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   const forward = options.passThrough.forward;
   const refreshing = new Set<string>();
   const fetches = createMissFetches({ ...options, lookupAlone: (l: Lookup) => lookup({ ...l, alone: true }) });
+  const complete = createPartialCompletion({ ...options, fetchInFull: (l) => fetchFromNode(l, undefined), ownAnswer: fetches.ownAnswer });
+  const partialServed = metrics.partialContent.labels({ result: 'served' });
 
   function serve(req: IncomingMessage, res: ServerResponse, exchange: Exchange, state: RoutingState): void {
     const policy = requestPolicy(exchange.method, req.headers);
@@ -92,8 +106,10 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       // RFC 9111 §3.5: an answer stored for anonymous requests is not reused for an authenticated one.
       return forward(l.req, l.res, l.exchange, l.state);
     }
+    if (entry.partial !== undefined && rangeFromPartial(l.req.headers, entry as PartialEntry) === undefined) return beyondPartial(l, entry as PartialEntry);
     const at = now();
     const use = usability(entry, at, l.policy);
+    if (entry.partial !== undefined && (use === 'fresh' || use === 'stale-while-revalidate')) partialServed.inc();
     if (use === 'fresh') return answerFromCache(l, entry, 'HIT', at);
     if (use === 'stale-while-revalidate') {
       answerFromCache(l, entry, 'STALE', at);
@@ -101,6 +117,18 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
       return refreshInBackground(l, entry);
     }
     fetchFromNode(l, entry);
+  }
+
+  /**
+   * A request a stored partial entry cannot answer. A plain GET for the whole representation completes a
+   * stored prefix (RFC 9111 §3.4); anything else goes to the node as if nothing were stored, and a storable
+   * answer replaces the entry (or extends it: entry-store.ts).
+   */
+  function beyondPartial(l: Lookup, entry: PartialEntry): void {
+    const plainGet = l.exchange.method === 'GET' && l.req.headers.range === undefined && !isConditionalRequest(l.req.headers) && !l.policy.onlyIfCached;
+    const request = plainGet ? completionRequest(entry) : undefined;
+    if (request !== undefined) return complete(l, entry, request);
+    fetchFromNode(l, undefined);
   }
 
   function refreshInBackground(l: Lookup, stale: CacheEntry): void {

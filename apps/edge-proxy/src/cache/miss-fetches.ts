@@ -44,6 +44,8 @@ export interface MissFetches {
   shared(l: Lookup, stale: CacheEntry | undefined): void;
   /** A fetch for one client only: its own conditional or Range request, or a key known to be uncacheable. */
   alone(l: Lookup, stale: CacheEntry | undefined): void;
+  /** A node's answer to a request sent for one client: judged, stored when it may be, and relayed. */
+  ownAnswer(l: Lookup, proxyRes: IncomingMessage, times: AttemptTimes): void;
 }
 
 /**
@@ -169,7 +171,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = collector.body();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
       const decision = verdict.decision;
-      store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions));
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
+      if (entry !== undefined) store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entry);
     });
   }
 
@@ -227,7 +230,8 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = fill.body();
       fill.end();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
-      store(storeKey, l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions));
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
+      if (entry !== undefined) store(storeKey, l.primary, entry);
     });
     proxyRes.once('close', () => {
       if (proxyRes.complete) return;
@@ -241,5 +245,5 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     logger.debug(`Set-Cookie of ${l.exchange.path} withheld from a client other than the one whose request fetched it`);
   }
 
-  return { shared, alone: fetchAlone };
+  return { shared, alone: fetchAlone, ownAnswer: (l, proxyRes, times) => onOwnAnswer(l, proxyRes, times, undefined) };
 }

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { edgeOnlyHeaders, StoreDecision, StoreOptions, toStoredHeaders } from './http-semantics';
-import type { CacheEntry } from './store/cache-entry';
+import { edgeOnlyHeaders, singlePartRange, StoreDecision, StoreOptions, toStoredHeaders } from './http-semantics';
+import type { CacheEntry, PartialRange } from './store/cache-entry';
 
-/** A cache entry from a node's complete answer and the storage decision made on its headers. */
+/**
+ * A cache entry from a node's complete answer and the storage decision made on its headers; undefined for
+ * a 206 whose body is not the range its Content-Range names (it would serve wrong bytes).
+ */
 export function entryFromResponse(
   proxyRes: IncomingMessage,
   body: Buffer,
@@ -10,7 +13,13 @@ export function entryFromResponse(
   nodeId: string,
   times: { requestTime: number; responseTime: number },
   options: Pick<StoreOptions, 'targets'>,
-): CacheEntry {
+): CacheEntry | undefined {
+  let partial: PartialRange | undefined;
+  if (proxyRes.statusCode === 206) {
+    const range = singlePartRange(proxyRes.headers);
+    if (range === undefined || range.last - range.first + 1 !== body.length) return undefined;
+    partial = { start: range.first, completeLength: range.completeLength };
+  }
   return {
     status: proxyRes.statusCode!,
     headers: toStoredHeaders(proxyRes.headers, times.responseTime, options.targets),
@@ -21,5 +30,6 @@ export function entryFromResponse(
     responseTime: times.responseTime,
     invalidatedAt: undefined,
     ...decision.meta,
+    partial,
   };
 }

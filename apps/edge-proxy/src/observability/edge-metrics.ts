@@ -24,6 +24,7 @@ export interface EdgeMetrics {
   heuristicFreshness: Counter;
   staleServed: Counter<'reason'>;
   revalidations: Counter<'result'>;
+  partialContent: Counter<'result'>;
   backgroundRefreshes: Counter<'result'>;
   invalidations: Counter<'source'>;
   purgedEntries: Counter;
@@ -111,6 +112,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
     heuristicFreshness: counter('cache_heuristic_freshness_total', 'Answers found storable with heuristic freshness from Last-Modified (RFC 9111 §4.2.2; --cache-time 0)'),
     staleServed: counter('cache_stale_served_total', 'Stale answers served, by reason (while-revalidate, if-error)', ['reason']),
     revalidations: counter('cache_revalidations_total', 'Stale entries revalidated with a node, by result (not-modified, modified)', ['result']),
+    partialContent: counter(
+      'cache_partial_total',
+      'Partial (206) entries, by result: stored, served (a range answered from one), completed (made whole by a request for the rest or an adjacent range), discarded (the node\'s answer to a completion was another representation or range)',
+      ['result'],
+    ),
     backgroundRefreshes: counter('cache_background_refreshes_total', 'Background refreshes (stale-while-revalidate), by result', ['result']),
     invalidations: counter('cache_invalidations_total', 'Invalidations after unsafe requests, by source (local, remote)', ['source']),
     purgedEntries: counter('cache_purged_entries_total', 'Entries removed or marked stale by purges'),

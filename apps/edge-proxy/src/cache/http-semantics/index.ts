@@ -12,6 +12,10 @@ export { currentAge, ageHeader, staleness, usability, usableOnError, retentionMs
 export type { Usability } from './freshness';
 export { evaluateClientConditional, freshenWithNotModified, isConditionalRequest, notModifiedHeaders, revalidationHeaders } from './conditional';
 export { evaluateRange, evaluateByteRange } from './range';
+export { singlePartRange } from './content-range';
+export type { ContentRange } from './content-range';
+export { combinePartials, completes, completionRequest, rangeFromPartial, withoutContentRange } from './partial-content';
+export type { PartialEntry } from './partial-content';
 export type { RangeDecision } from './range';
 export { invalidatedTargets } from './invalidation';
 export { primaryKey } from './cache-key';

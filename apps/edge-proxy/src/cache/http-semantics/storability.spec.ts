@@ -32,7 +32,8 @@ describe('decideStorage: what is not stored', () => {
   it.each<[string, IncomingHttpHeaders, Parameters<typeof decide>[1], string]>([
     ['an answer to HEAD', { 'cache-control': 'max-age=60' }, { method: 'HEAD' }, 'method'],
     ['an answer to POST', { 'cache-control': 'max-age=60' }, { method: 'POST' }, 'method'],
-    ['a 206', { 'cache-control': 'max-age=60' }, { status: 206 }, 'status'],
+    ['a 206 without Content-Range (multipart/byteranges)', { 'cache-control': 'max-age=60' }, { status: 206 }, 'content-range'],
+    ['a 206 of unknown complete length', { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-9/*' }, { status: 206 }, 'content-range'],
     ['a 304', { 'cache-control': 'max-age=60' }, { status: 304 }, 'status'],
     ['a 1xx', { 'cache-control': 'max-age=60' }, { status: 103 }, 'status'],
     ['response no-store', { 'cache-control': 'max-age=60, no-store' }, {}, 'no-store'],
@@ -61,6 +62,8 @@ describe('decideStorage: what is stored', () => {
     ['a 500 with max-age', { 'cache-control': 'max-age=60' }, { status: 500 }],
     ['a 302 with Expires', { expires: formatHttpDate(at(61)) }, { status: 302 }],
     ['must-understand that overrides no-store for a known status', { 'cache-control': 'must-understand, no-store, max-age=60' }, {}],
+    ['a 206 of one range of known length (RFC 9111 §3.3)', { 'cache-control': 'max-age=60', 'content-range': 'bytes 0-9/100' }, { status: 206 }],
+    ['a 206 with no explicit freshness, given the default TTL (heuristically cacheable, RFC 9110 §15.3.7)', { 'content-range': 'bytes 0-9/100' }, { status: 206 }],
   ])('stores %s', (_name, headers, context) => {
     expect(decide(headers, context).store).toBe(true);
   });

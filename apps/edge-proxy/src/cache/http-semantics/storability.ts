@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CacheEntry } from '../store/cache-entry';
 import { type Directives, deltaSeconds, parseCacheControl, parseDeltaSeconds, MAX_DELTA_SECONDS } from './cache-control';
+import { singlePartRange } from './content-range';
 import { forEachListMember, headerValue } from './header-values';
 import { DEFAULT_HEURISTIC_MAX, heuristicFreshness } from './heuristic-freshness';
 import { parseHttpDate } from './http-date';
@@ -45,16 +46,17 @@ export type NotStoredReason =
   | 'authorization'
   | 'set-cookie'
   | 'vary-star'
-  | 'no-freshness';
+  | 'no-freshness'
+  | 'content-range';
 
 export type StoreDecision = { store: false; reason: NotStoredReason } | { store: true; meta: StoreMeta };
 
 /** Statuses "heuristically cacheable" (RFC 9110 §15.1): only these get the default TTL; these and `public` answers get heuristic freshness. */
-export const CACHEABLE_BY_DEFAULT: ReadonlySet<number> = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
+export const CACHEABLE_BY_DEFAULT: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
 /** Statuses this cache understands, for must-understand (RFC 9111 §5.2.2.3). */
 const UNDERSTOOD_STATUS: ReadonlySet<number> = new Set([
-  200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412,
+  200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 412,
   413, 414, 415, 416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505,
 ]);
 
@@ -67,6 +69,7 @@ const NOT_STORED = {
   setCookie: { store: false, reason: 'set-cookie' },
   varyStar: { store: false, reason: 'vary-star' },
   noFreshness: { store: false, reason: 'no-freshness' },
+  contentRange: { store: false, reason: 'content-range' },
 } as const satisfies Record<string, StoreDecision>;
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
@@ -84,8 +87,10 @@ export function decideStorage(
   // HEAD answers carry no body: storing one would serve an empty body to a later GET.
   if (request.method !== 'GET') return NOT_STORED.method;
   const status = response.status;
-  // Partial (206) answers are never stored here, nor 304 (it updates an entry, see freshenWithNotModified).
-  if (status < 200 || status > 599 || status === 206 || status === 304) return NOT_STORED.status;
+  // A 304 is never stored: it updates an entry (see freshenWithNotModified).
+  if (status < 200 || status > 599 || status === 304) return NOT_STORED.status;
+  // RFC 9111 §3.3: a 206 is kept as one known range of a representation of known length, nothing vaguer.
+  if (status === 206 && singlePartRange(response.headers) === undefined) return NOT_STORED.contentRange;
 
   // RFC 9213 §2.1: a targeted field, when there is a valid one, replaces Cache-Control and Expires for this cache.
   const selected = selectDirectives(response.headers, options.targets ?? CDN_TARGETS);

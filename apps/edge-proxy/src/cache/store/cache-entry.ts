@@ -39,4 +39,12 @@ export interface CacheEntry {
   vary: readonly string[];
   /** Edge clock (ms) of a soft purge: the entry counts as stale from then on. */
   invalidatedAt: number | undefined;
+  /** Set on a stored 206 (RFC 9111 §3.3): the body is bytes `start`.. of a representation `completeLength` bytes long. */
+  partial?: PartialRange;
+}
+
+/** One contiguous run of a representation's bytes; an entry keeps at most one, so its cost stays its body. */
+export interface PartialRange {
+  start: number;
+  completeLength: number;
 }

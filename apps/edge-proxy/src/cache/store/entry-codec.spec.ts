@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cacheEntry } from '../../../test/cache-entry-fixture';
 import type { CacheEntry } from './cache-entry';
-import { decodeEntry, encodeEntry, ENTRY_FORMAT_VERSION } from './entry-codec';
+import { decodeEntry, encodeEntry, ENTRY_FORMAT_VERSION, PARTIAL_FORMAT_VERSION } from './entry-codec';
 
 /** Every field but noCache away from the fixture's defaults, so a field the codec drops or mangles shows. */
 function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
@@ -68,8 +68,26 @@ describe('entry codec', () => {
 
   it('reads an unknown version as undefined', () => {
     const frame = encodeEntry(entry());
-    frame[0] = ENTRY_FORMAT_VERSION + 1;
+    frame[0] = PARTIAL_FORMAT_VERSION + 1;
     expect(decodeEntry(frame)).toBeUndefined();
+  });
+
+  it('round-trips a partial (206) entry in a version-2 frame, which an edge that predates partial entries reads as a miss', () => {
+    const original = entry({ status: 206, body: randomBytes(1000), partial: { start: 500, completeLength: 10_000 } });
+    const frame = encodeEntry(original);
+    expect(frame[0]).toBe(PARTIAL_FORMAT_VERSION);
+    expect(decodeEntry(frame)).toEqual(original);
+    expect(encodeEntry(entry())[0]).toBe(ENTRY_FORMAT_VERSION);
+  });
+
+  it('reads a partial frame whose range does not hold its body, or a complete frame relabelled partial, as undefined', () => {
+    const body = randomBytes(1000);
+    for (const partial of [{ start: 9_500, completeLength: 10_000 }, { start: -1, completeLength: 10_000 }, { start: 0.5, completeLength: 10_000 }]) {
+      expect(decodeEntry(encodeEntry(entry({ status: 206, body, partial })))).toBeUndefined();
+    }
+    const relabelled = encodeEntry(entry());
+    relabelled[0] = PARTIAL_FORMAT_VERSION;
+    expect(decodeEntry(relabelled)).toBeUndefined();
   });
 
   it('reads damaged frames as undefined without throwing', () => {

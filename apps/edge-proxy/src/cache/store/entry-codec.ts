@@ -1,7 +1,13 @@
-import type { CacheEntry } from './cache-entry';
+import type { CacheEntry, PartialRange } from './cache-entry';
 
 /** Bumped whenever the metadata shape changes; older frames then read as misses instead of wrong answers. */
 export const ENTRY_FORMAT_VERSION = 1;
+/**
+ * A partial (206) entry's frame: version 1 plus `partial`. Complete entries keep version 1, so edges of
+ * both versions share them, while an edge that predates partial entries reads these as misses instead of
+ * serving a byte range as a whole answer.
+ */
+export const PARTIAL_FORMAT_VERSION = 2;
 const HEADER_BYTES = 5;
 
 /** What a frame holds besides the body; frames written before edge-only headers existed have none. */
@@ -13,7 +19,7 @@ export function encodeEntry(entry: CacheEntry): Buffer {
   const json = Buffer.from(JSON.stringify(metadata), 'utf8');
   // One allocation and two copies: the body is never re-encoded, so the frame is the body plus a small header.
   const frame = Buffer.allocUnsafe(HEADER_BYTES + json.length + body.length);
-  frame.writeUInt8(ENTRY_FORMAT_VERSION, 0);
+  frame.writeUInt8(entry.partial === undefined ? ENTRY_FORMAT_VERSION : PARTIAL_FORMAT_VERSION, 0);
   frame.writeUInt32BE(json.length, 1);
   json.copy(frame, HEADER_BYTES);
   body.copy(frame, HEADER_BYTES + json.length);
@@ -23,7 +29,8 @@ export function encodeEntry(entry: CacheEntry): Buffer {
 /** undefined for an unknown version or a damaged buffer (never throws). */
 export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
   if (!Buffer.isBuffer(buffer) || buffer.length < HEADER_BYTES) return undefined;
-  if (buffer.readUInt8(0) !== ENTRY_FORMAT_VERSION) return undefined;
+  const version = buffer.readUInt8(0);
+  if (version !== ENTRY_FORMAT_VERSION && version !== PARTIAL_FORMAT_VERSION) return undefined;
   const jsonLength = buffer.readUInt32BE(1);
   if (HEADER_BYTES + jsonLength > buffer.length) return undefined;
   let metadata: unknown;
@@ -33,12 +40,15 @@ export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
     return undefined;
   }
   if (!isMetadata(metadata)) return undefined;
+  const body = buffer.subarray(HEADER_BYTES + jsonLength);
+  const partial = version === PARTIAL_FORMAT_VERSION ? metadata.partial : undefined;
+  if (version === PARTIAL_FORMAT_VERSION && !isPartialRange(partial, body.length)) return undefined;
   return {
     status: metadata.status,
     headers: metadata.headers,
     edgeOnlyHeaders: metadata.edgeOnlyHeaders ?? [],
     // A view, not a copy: the frame came from one Redis reply and holds nothing else worth freeing.
-    body: buffer.subarray(HEADER_BYTES + jsonLength),
+    body,
     nodeId: metadata.nodeId,
     requestTime: metadata.requestTime,
     responseTime: metadata.responseTime,
@@ -53,6 +63,7 @@ export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
     tags: metadata.tags,
     vary: metadata.vary,
     invalidatedAt: metadata.invalidatedAt ?? undefined,
+    partial,
   };
 }
 
@@ -76,6 +87,13 @@ function isMetadata(value: unknown): value is EntryMetadata {
     isOptional(m.lastModified, 'string') &&
     isOptional(m.invalidatedAt, 'number')
   );
+}
+
+/** A range that its body fills and that lies inside the complete length: anything else would serve wrong bytes. */
+function isPartialRange(value: unknown, bodyLength: number): value is PartialRange {
+  if (typeof value !== 'object' || value === null) return false;
+  const { start, completeLength } = value as Record<string, unknown>;
+  return Number.isSafeInteger(start) && Number.isSafeInteger(completeLength) && (start as number) >= 0 && bodyLength > 0 && (start as number) + bodyLength <= (completeLength as number);
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -58,6 +58,7 @@ export function compactEntry(entry: CacheEntry): CacheEntry {
     tags: entry.tags.length === 0 ? NO_STRINGS : entry.tags,
     vary: entry.vary.length === 0 ? NO_STRINGS : entry.vary,
     invalidatedAt: entry.invalidatedAt,
+    partial: entry.partial,
   };
 }
 
