@@ -30,6 +30,10 @@ const CASES: Record<string, (req: http.IncomingMessage) => Answer> = {
   'own-no-store': () => ({ headers: { 'cache-control': 'max-age=600', 'cdn-cache-control': 'max-age=600', 'edge-cache-control': 'no-store' } }),
   'own-short': () => ({ headers: { 'cache-control': 'no-store', etag: '"short"', 'edge-cache-control': 'max-age=1', 'content-type': 'text/plain' } }),
   'own-swr': () => ({ headers: { 'cache-control': 'no-store', 'edge-cache-control': 'max-age=1, stale-while-revalidate=60' } }),
+  'own-partial': (req) =>
+    req.headers.range === 'bytes=0-3'
+      ? { status: 206, headers: { 'content-range': 'bytes 0-3/100', etag: '"p"', 'cache-control': 'no-store', 'edge-cache-control': 'max-age=600' } }
+      : { headers: { 'cache-control': 'no-store' } },
   'own-private-field': () => ({ headers: { 'cache-control': 'max-age=600, private="x-other"', 'edge-cache-control': 'max-age=600, private="x-secret"', 'x-secret': 's', 'x-other': 'o' } }),
   'own-public-auth': () => ({ headers: { 'cache-control': 'max-age=600', 'edge-cache-control': 'public, max-age=600' } }),
   'cc-public-auth': () => ({ headers: { 'cache-control': 'public, max-age=600', 'edge-cache-control': 'max-age=600' } }),
@@ -80,7 +84,7 @@ describe('caching directives', () => {
         return res.end();
       }
       res.writeHead(answer.status ?? 200, answer.headers);
-      res.end(`body of ${path}`);
+      res.end(answer.status === 206 ? 'part' : `body of ${path}`);
     });
     redis = await startRedis();
     const shared = ['--cache-time', '0', '--cache-control-target', 'Edge-Cache-Control', '--cache-redis-url', redis.url, '--log-file', '-'];
@@ -193,6 +197,18 @@ describe('caching directives', () => {
       expect(partial.status).toBe(206);
       expect(partial.body.toString()).toBe('body');
       expect(partial.headers['edge-cache-control']).toBeUndefined();
+      expect(seen(path)).toHaveLength(1);
+    });
+
+    it('RFC 9213 §2.1 with RFC 9111 §3.3: a stored 206 the --cache-control-target field lets the edge keep is served without the field', async () => {
+      const path = fresh('own-partial');
+      const range = { range: 'bytes=0-3' };
+      const miss = await rawGet(`${a.url}/cdn${path}`, range);
+      const hit = await rawGet(`${a.url}/cdn${path}`, range);
+      expect([miss.status, hit.status]).toEqual([206, 206]);
+      expect([miss.headers['x-cache'], hit.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+      expect(hit.body.toString()).toBe('part');
+      for (const answer of [miss, hit]) expect(answer.headers['edge-cache-control']).toBeUndefined();
       expect(seen(path)).toHaveLength(1);
     });
 
