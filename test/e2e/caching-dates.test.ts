@@ -102,7 +102,7 @@ describe('caching with dates', () => {
   });
 
   describe('RFC 9110 §5.6.7: Expires in obsolete and wrong-case forms', () => {
-    it.each(Object.keys(EXPIRES).filter((form) => !form.startsWith('garbage')))('Expires one hour ahead as %s makes the answer fresh: the second request is a HIT', async (form) => {
+    it.each(Object.keys(EXPIRES).filter((form) => !form.startsWith('garbage')))('RFC 9110 §5.6.7: Expires one hour ahead as %s makes the answer fresh: the second request is a HIT', async (form) => {
       const path = fresh(`/expires/${form}`);
       const first = await rawGet(`${noTtl.url}/cdn${path}`);
       expect(first.headers['x-cache']).toBe('MISS');
@@ -113,7 +113,7 @@ describe('caching with dates', () => {
       expect(seen(path)).toHaveLength(1);
     });
 
-    it.each(Object.keys(EXPIRES).filter((form) => form.startsWith('garbage')))('an invalid Expires (%s) means already expired: the second request goes to the origin', async (form) => {
+    it.each(Object.keys(EXPIRES).filter((form) => form.startsWith('garbage')))('RFC 9111 §5.3: an invalid Expires (%s) means already expired: the second request goes to the origin', async (form) => {
       const path = fresh(`/expires/${form}`);
       expect((await rawGet(`${noTtl.url}/cdn${path}`)).headers['x-cache']).toBe('MISS');
       expect((await rawGet(`${noTtl.url}/cdn${path}`)).headers['x-cache']).not.toBe('HIT');
@@ -128,7 +128,7 @@ describe('caching with dates', () => {
       ['--cache-time 60', 'silent', () => ttl],
     ] as const;
 
-    it.each(cases)('with %s, an answer without Date is judged on the time it was received: 304 from the HIT', async (_name, variant, app) => {
+    it.each(cases)('RFC 9111 §4.3.2 with RFC 9110 §6.6.1: with %s, an answer without Date is judged on the time it was received: 304 from the HIT', async (_name, variant, app) => {
       const path = fresh(`/undated/${variant}`);
       const miss = await rawGet(`${app().url}/cdn${path}`);
       expect(miss.headers['x-cache']).toBe('MISS');
@@ -147,7 +147,7 @@ describe('caching with dates', () => {
       expect(seen(path)[0].headers['if-modified-since']).toBeUndefined();
     });
 
-    it.each(cases)('with %s, an answer with Date but no Last-Modified is judged on that Date', async (_name, variant, app) => {
+    it.each(cases)('RFC 9111 §4.3.2: with %s, an answer with Date but no Last-Modified is judged on that Date', async (_name, variant, app) => {
       const path = fresh(`/dated/${variant}`);
       const miss = await rawGet(`${app().url}/cdn${path}`);
       const date = miss.headers.date!;
@@ -159,7 +159,7 @@ describe('caching with dates', () => {
       expect(seen(path)).toHaveLength(1);
     });
 
-    it.each(cases)('with %s, a first request that is already conditional goes to the origin (a miss), and the next one gets 304 from the cache', async (_name, variant, app) => {
+    it.each(cases)('RFC 9111 §4.3.2: with %s, a first request that is already conditional goes to the origin (a miss), and the next one gets 304 from the cache', async (_name, variant, app) => {
       const path = fresh(`/undated/${variant}`);
       const since = new Date(Date.now() + 60_000).toUTCString();
       const miss = await rawGet(`${app().url}/cdn${path}`, { 'if-modified-since': since });

@@ -30,7 +30,7 @@ const CASES: Record<string, (req: http.IncomingMessage) => Answer> = {
   'own-no-store': () => ({ headers: { 'cache-control': 'max-age=600', 'cdn-cache-control': 'max-age=600', 'edge-cache-control': 'no-store' } }),
   'own-short': () => ({ headers: { 'cache-control': 'no-store', etag: '"short"', 'edge-cache-control': 'max-age=1', 'content-type': 'text/plain' } }),
   'own-swr': () => ({ headers: { 'cache-control': 'no-store', 'edge-cache-control': 'max-age=1, stale-while-revalidate=60' } }),
-  'own-partial': (req) =>
+  'own-partial': (req): Answer =>
     req.headers.range === 'bytes=0-3'
       ? { status: 206, headers: { 'content-range': 'bytes 0-3/100', etag: '"p"', 'cache-control': 'no-store', 'edge-cache-control': 'max-age=600' } }
       : { headers: { 'cache-control': 'no-store' } },

@@ -71,8 +71,10 @@ describe('decideStorage: heuristic freshness with no default TTL', () => {
     expect(meta(decide({ 'last-modified': ago(10 * DAY) }, { options: { ...NO_TTL, heuristicMax: 0 } })).freshnessLifetime).toBe(0);
   });
 
-  it('leaves --cache-time its meaning: the default TTL when set', () => {
-    expect(meta(decide({ 'last-modified': ago(10 * DAY) }, { options: { ...NO_TTL, defaultTtl: 30 } })).freshnessLifetime).toBe(30);
+  it('leaves --cache-time its meaning: the default TTL when set, for statuses cacheable by default only', () => {
+    const withTtl = { ...NO_TTL, defaultTtl: 30 };
+    expect(meta(decide({ 'last-modified': ago(10 * DAY) }, { options: withTtl })).freshnessLifetime).toBe(30);
+    expect(decide({ 'last-modified': ago(10 * DAY), 'cache-control': 'public' }, { status: 302, options: withTtl })).toEqual({ store: false, reason: 'no-freshness' });
   });
 
   it('keeps the --stale-if-error default for heuristically fresh answers', () => {

@@ -165,15 +165,16 @@ export function explicitFreshness(directives: Directives, expires: string | unde
 }
 
 /**
- * Freshness of an answer that gives none, for statuses heuristically cacheable or a `public` answer
- * (RFC 9111 §4.2.2, RFC 9110 §15.1): --cache-time when set (statuses cacheable by default only), else a
- * heuristic from Last-Modified unless the answer asked to be revalidated (no-cache, must-revalidate,
- * proxy-revalidate), else 0 (stored, but revalidated before use). Undefined: not storable.
+ * Freshness of an answer that gives none: --cache-time when set, for statuses cacheable by default only;
+ * without it, for those statuses or a `public` answer (RFC 9111 §4.2.2, RFC 9110 §15.1), a heuristic
+ * from Last-Modified unless the answer asked to be revalidated (no-cache, must-revalidate,
+ * proxy-revalidate), else 0 for statuses cacheable by default (stored, but revalidated before use).
+ * Undefined: not storable.
  */
 function implicitFreshness(status: number, directives: Directives, headers: IncomingHttpHeaders, date: number, strict: boolean, options: StoreOptions): number | undefined {
   const byDefault = CACHEABLE_BY_DEFAULT.has(status);
+  if (options.defaultTtl > 0) return byDefault ? options.defaultTtl : undefined;
   if (!byDefault && !directives.has('public')) return undefined;
-  if (byDefault && options.defaultTtl > 0) return options.defaultTtl;
   const heuristic = strict ? undefined : heuristicFreshness(headerValue(headers, 'last-modified'), date, options.heuristicMax ?? DEFAULT_HEURISTIC_MAX);
   if (heuristic !== undefined) {
     options.observer?.heuristic(heuristic);
