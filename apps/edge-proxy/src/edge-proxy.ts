@@ -14,7 +14,9 @@ import { createCacheFlow } from './cache/cache-flow';
 import { HitForMiss } from './cache/coalescing/hit-for-miss';
 import { createPassThrough } from './cache/pass-through';
 import { createEntryStore } from './cache/entry-store';
+import { cacheControlTargets, StoreOptions } from './cache/http-semantics';
 import { createLanguageVariants } from './cache/language-variants';
+import { storageObserver } from './cache/storage-observer';
 import { BODY_OVERHEAD, ENTRY_OVERHEAD } from './cache/store/entry-footprint';
 import { createMemoryTier } from './cache/store/memory-tier';
 import { readRedisTarget } from './cache/store/redis-target';
@@ -123,7 +125,14 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       })
     : undefined;
   const cache = createTieredCache({ memory, shared, now });
-  const storeOptions = { defaultTtl: config.cacheTime, staleIfErrorDefault: config.staleIfError, storeSetCookie: config.cacheSetCookie };
+  const storeOptions: StoreOptions = {
+    defaultTtl: config.cacheTime,
+    staleIfErrorDefault: config.staleIfError,
+    storeSetCookie: config.cacheSetCookie,
+    heuristicMax: config.cacheHeuristicMax,
+    targets: cacheControlTargets(config.cacheControlTarget),
+    observer: storageObserver(metrics, logger),
+  };
   // Idle pooled sockets are dropped after 4 s, before a node's own keep-alive timeout (Node's default is 5 s)
   // closes them under a request being sent. The timeout only destroys free sockets, never one in use.
   const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: 4_000 };
@@ -141,6 +150,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     health,
     budget: new RetryBudget(now),
     retries: config.retries,
+    edgeOnlyField: config.cacheControlTarget,
     loadOf: loads.loadOf,
     random,
     metrics,
@@ -155,6 +165,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     dispatcher,
     hitForMiss,
     sortQuery: config.cacheSortQuery,
+    edgeOnlyField: config.cacheControlTarget,
     metrics,
     logger,
     broadcastInvalidation: (targets) => options.cacheCommands.publish({ type: 'invalidate', targets, fromEdge: edgeId, issuedAt: now() }),

@@ -5,6 +5,7 @@ export function cacheEntry(overrides: Partial<CacheEntry> = {}): CacheEntry {
   return {
     status: 200,
     headers: ['content-type', 'text/plain'],
+    edgeOnlyHeaders: [],
     body: Buffer.from('body'),
     nodeId: 'node-1',
     requestTime: 1_000,

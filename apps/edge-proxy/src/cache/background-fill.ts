@@ -69,7 +69,7 @@ export function createBackgroundFill(options: BackgroundFillOptions): Background
       case 'store': {
         const body = await collect(proxyRes, options.maxEntryBytes);
         if (body === undefined) return 'not-storable';
-        const entry = entryFromResponse(proxyRes, body, judgement.decision, times.nodeId, times);
+        const entry = entryFromResponse(proxyRes, body, judgement.decision, times.nodeId, times, storeOptions);
         if (entry === undefined) return 'not-storable';
         store(variantKey(primary, entry.vary, request.headers), primary, entry);
         return 'stored';

@@ -3,7 +3,18 @@ import { sendError } from '../http/send-json';
 import type { Exchange } from '../proxy/exchange';
 import type { RoutingState } from '../routing/routing-state';
 import type { BackgroundFill } from './background-fill';
-import { completionRequest, isConditionalRequest, parseCacheControl, type PartialEntry, primaryKey, rangeFromPartial, requestPolicy, usability } from './http-semantics';
+import {
+  type CacheControlTargets,
+  CDN_TARGETS,
+  completionRequest,
+  isConditionalRequest,
+  type PartialEntry,
+  primaryKey,
+  rangeFromPartial,
+  requestPolicy,
+  storedDirectives,
+  usability,
+} from './http-semantics';
 import type { LanguageVariants } from './language-variants';
 import type { Lookup } from './lookup';
 import { createMissFetches, MissFetchesOptions } from './miss-fetches';
@@ -91,7 +102,7 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
   }
 
   function useEntry(l: Lookup, entry: CacheEntry): void {
-    if (l.req.headers.authorization !== undefined && !sharedWithAuthorization(entry)) {
+    if (l.req.headers.authorization !== undefined && !sharedWithAuthorization(entry, options.storeOptions.targets)) {
       // RFC 9111 §3.5: an answer stored for anonymous requests is not reused for an authenticated one.
       return forward(l.req, l.res, l.exchange, l.state);
     }
@@ -152,12 +163,11 @@ export function createCacheFlow(options: CacheFlowOptions): CacheFlow {
 }
 
 
-/** RFC 9111 §3.5: an answer may serve requests with Authorization when it says public, s-maxage or must-revalidate. */
-function sharedWithAuthorization(entry: CacheEntry): boolean {
-  for (let i = 0; i < entry.headers.length; i += 2) {
-    if (entry.headers[i] !== 'cache-control') continue;
-    const directives = parseCacheControl(entry.headers[i + 1]);
-    if (directives.has('public') || directives.has('s-maxage') || directives.has('must-revalidate')) return true;
-  }
-  return false;
+/**
+ * RFC 9111 §3.5: an answer may serve requests with Authorization when it says public, s-maxage or
+ * must-revalidate, in the directives it was stored by (a targeted field's, RFC 9213 §2.1, when it had one).
+ */
+function sharedWithAuthorization(entry: CacheEntry, targets: CacheControlTargets | undefined): boolean {
+  const directives = storedDirectives(entry, targets ?? CDN_TARGETS);
+  return directives.has('public') || directives.has('s-maxage') || directives.has('must-revalidate');
 }

@@ -55,6 +55,7 @@ export interface MissFetches {
 export function createMissFetches(options: MissFetchesOptions): MissFetches {
   const { cache, store, storeOptions, dispatcher, hitForMiss, metrics, logger, now } = options;
   const fills = new Map<string, Fill>();
+  const edgeOnly = storeOptions.targets?.own;
 
   function shared(l: Lookup, stale: CacheEntry | undefined): void {
     const existing = fills.get(l.key);
@@ -159,7 +160,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     if (verdict.kind === 'stale-if-error') return answerFromCache(l, verdict.entry, 'STALE', now());
     const nodeId = times.nodeId;
     const exchange = l.exchange;
-    const headers = relayHeaders(proxyRes, 'MISS', nodeId, exchange.requestId);
+    const headers = relayHeaders(proxyRes, 'MISS', nodeId, exchange.requestId, edgeOnly);
     if (verdict.kind !== 'store') return relay(proxyRes, res, headers);
     hitForMiss.forget(l.key);
     const collector = new BodyCollector(cache.memory.maxEntryBytes);
@@ -170,7 +171,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = collector.body();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
       const decision = verdict.decision;
-      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times);
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
       if (entry !== undefined) store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entry);
     });
   }
@@ -201,14 +202,14 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       if (!followers.some((f) => f.res === l.res) || l.res.destroyed) return discard(proxyRes);
       l.exchange.nodeId = nodeId;
       l.res.once('close', () => proxyRes.destroy());
-      return relay(proxyRes, l.res, relayHeaders(proxyRes, 'MISS', nodeId, l.exchange.requestId));
+      return relay(proxyRes, l.res, relayHeaders(proxyRes, 'MISS', nodeId, l.exchange.requestId, edgeOnly));
     }
     const decision = verdict.decision;
     hitForMiss.forget(l.key);
     const storeKey = variantKey(l.primary, decision.meta.vary, l.req.headers);
     if (decision.meta.vary.length > 0) fill.releaseWhere((f) => variantKey(l.primary, decision.meta.vary, f.req.headers) !== storeKey);
     // Without an X-Request-Id: the fill adds each follower's own.
-    const headers = relayHeaders(proxyRes, 'MISS', nodeId, undefined);
+    const headers = relayHeaders(proxyRes, 'MISS', nodeId, undefined, edgeOnly);
     if (cookies.length === 0) fill.start(proxyRes.statusCode!, headers, nodeId);
     else fill.start(proxyRes.statusCode!, withoutSetCookie(headers), nodeId, { res: l.res, headers: cookies, withheld });
     // When every client has left, the download goes on only to fill the cache, so only for a body known to fit it.
@@ -229,7 +230,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       const body = fill.body();
       fill.end();
       if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
-      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times);
+      const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
       if (entry !== undefined) store(storeKey, l.primary, entry);
     });
     proxyRes.once('close', () => {

@@ -63,7 +63,7 @@ export function createPartialCompletion(options: PartialCompletionOptions): Part
     const rest: Buffer[] | undefined = decision.store && completeLength <= cache.memory.maxEntryBytes ? [] : undefined;
     let received = 0;
     l.exchange.nodeId = times.nodeId;
-    res.writeHead(200, completeHeaders(relayHeaders(proxyRes, 'MISS', times.nodeId, l.exchange.requestId), completeLength));
+    res.writeHead(200, completeHeaders(relayHeaders(proxyRes, 'MISS', times.nodeId, l.exchange.requestId, storeOptions.targets?.own), completeLength));
     res.write(entry.body);
     proxyRes.on('data', (chunk: Buffer) => {
       received += chunk.length;
@@ -84,7 +84,7 @@ export function createPartialCompletion(options: PartialCompletionOptions): Part
       metrics.partialContent.inc({ result: 'completed' });
       logger.debug(`Completed the stored bytes 0-${entry.body.length - 1} of ${l.exchange.path} with ${expected} bytes from node ${times.nodeId}`);
       if (rest === undefined || !decision.store || !options.cacheOn()) return;
-      const tail = entryFromResponse(proxyRes, Buffer.concat(rest, expected), decision, times.nodeId, times);
+      const tail = entryFromResponse(proxyRes, Buffer.concat(rest, expected), decision, times.nodeId, times, storeOptions);
       const whole = tail?.partial === undefined ? undefined : combinePartials(entry, tail as PartialEntry);
       if (whole !== undefined) store(variantKey(l.primary, whole.vary, l.req.headers), l.primary, whole);
     });

@@ -16,6 +16,8 @@ export interface PassThroughOptions {
   dispatcher: Dispatcher;
   hitForMiss: HitForMiss;
   sortQuery: boolean;
+  /** The targeted cache-control field meant for this CDN alone (--cache-control-target), never relayed to clients. */
+  edgeOnlyField: string | undefined;
   metrics: EdgeMetrics;
   logger: Logger;
   /** Tells every other edge to drop these primary keys. */
@@ -45,7 +47,7 @@ export function createPassThrough(options: PassThroughOptions): PassThrough {
         onAnswer(proxyRes: IncomingMessage, times: AttemptTimes) {
           const status = proxyRes.statusCode ?? 0;
           if (status >= 200 && status < 400) invalidate(exchange, times.nodeId, status, proxyRes.headers, host, state);
-          relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId));
+          relay(proxyRes, res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId, options.edgeOnlyField));
         },
         onFailure: (error: ErrorCode, nodeId: string | undefined) => sendUpstreamError(res, error, nodeId),
       };

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { singlePartRange, StoreDecision, toStoredHeaders } from './http-semantics';
+import { edgeOnlyHeaders, singlePartRange, StoreDecision, StoreOptions, toStoredHeaders } from './http-semantics';
 import type { CacheEntry, PartialRange } from './store/cache-entry';
 
 /**
@@ -12,6 +12,7 @@ export function entryFromResponse(
   decision: Extract<StoreDecision, { store: true }>,
   nodeId: string,
   times: { requestTime: number; responseTime: number },
+  options: Pick<StoreOptions, 'targets'>,
 ): CacheEntry | undefined {
   let partial: PartialRange | undefined;
   if (proxyRes.statusCode === 206) {
@@ -21,7 +22,8 @@ export function entryFromResponse(
   }
   return {
     status: proxyRes.statusCode!,
-    headers: toStoredHeaders(proxyRes.headers),
+    headers: toStoredHeaders(proxyRes.headers, times.responseTime, options.targets),
+    edgeOnlyHeaders: edgeOnlyHeaders(proxyRes.headers, options.targets),
     body,
     nodeId,
     requestTime: times.requestTime,

@@ -20,6 +20,8 @@ export interface EdgeMetrics {
   variantSelections: BoundCounter<'by'>;
   setCookieWithheld: Counter;
   notStored: Counter<'reason'>;
+  targetedDirectives: Counter<'field'>;
+  heuristicFreshness: Counter;
   staleServed: Counter<'reason'>;
   revalidations: Counter<'result'>;
   partialContent: Counter<'result'>;
@@ -102,6 +104,12 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       'Answers with Set-Cookie given to a client without it, because the fetch (or revalidation) was made for another client\'s request (coalesced followers)',
     ),
     notStored: counter('cache_not_stored_total', 'Answers to cacheable requests that were not stored, by reason', ['reason']),
+    targetedDirectives: counter(
+      'cache_targeted_directives_total',
+      'Answers whose caching a targeted field decided instead of Cache-Control and Expires (RFC 9213), by field (cdn-cache-control, or the --cache-control-target name)',
+      ['field'],
+    ),
+    heuristicFreshness: counter('cache_heuristic_freshness_total', 'Answers found storable with heuristic freshness from Last-Modified (RFC 9111 §4.2.2; --cache-time 0)'),
     staleServed: counter('cache_stale_served_total', 'Stale answers served, by reason (while-revalidate, if-error)', ['reason']),
     revalidations: counter('cache_revalidations_total', 'Stale entries revalidated with a node, by result (not-modified, modified)', ['result']),
     partialContent: counter(

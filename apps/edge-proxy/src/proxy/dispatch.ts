@@ -28,6 +28,8 @@ export interface DispatchContext {
   budget: RetryBudget;
   /** Further nodes tried after the first fails (--retries). */
   retries: number;
+  /** The targeted cache-control field meant for this CDN alone (--cache-control-target), never relayed to clients. */
+  edgeOnlyField: string | undefined;
   metrics: EdgeMetrics;
   logger: Logger;
   /** A node for the request, other than those tried. */
@@ -122,7 +124,7 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
   /** Default for a client: its answer is the node's, as it is. */
   onAnswer(proxyRes: IncomingMessage, times: AttemptTimes): void {
     const exchange = this.exchange!;
-    relay(proxyRes, this.res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId));
+    relay(proxyRes, this.res, relayHeaders(proxyRes, exchange.cache, times.nodeId, exchange.requestId, this.ctx.edgeOnlyField));
   }
 
   /** Default for a client: the catalogue's JSON error. */

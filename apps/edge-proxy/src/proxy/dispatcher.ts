@@ -16,6 +16,8 @@ export interface DispatcherOptions {
   budget: RetryBudget;
   /** Further nodes tried after the first fails (--retries). */
   retries: number;
+  /** The targeted cache-control field meant for this CDN alone (--cache-control-target), never relayed to clients. */
+  edgeOnlyField: string | undefined;
   loadOf: LoadOf;
   random: () => number;
   metrics: EdgeMetrics;
@@ -66,6 +68,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     health,
     budget,
     retries: options.retries,
+    edgeOnlyField: options.edgeOnlyField,
     metrics,
     logger,
     pick(state, req, key, tried) {

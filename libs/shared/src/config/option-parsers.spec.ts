@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import os from 'node:os';
-import { cidr, cidrOrHostPattern, secretToken, webOrigin, workerCount } from './option-parsers';
+import { cidr, cidrOrHostPattern, secretToken, targetedFieldName, webOrigin, workerCount } from './option-parsers';
 
 describe('option parsers', () => {
   it('takes tokens of 16 printable characters or more, nothing with spaces', () => {
@@ -32,5 +32,16 @@ describe('option parsers', () => {
     expect(workerCount('4', '--workers')).toBe(4);
     expect(workerCount('AUTO', '--workers')).toBe(os.availableParallelism());
     for (const bad of ['0', '-1', '1.5', 'x', '', '1025']) expect(() => workerCount(bad, '--workers')).toThrow(`--workers must be a positive integer or auto, got "${bad}"`);
+  });
+
+  it('takes a header field name for --cache-control-target, in lower case, but not the fields every cache reads', () => {
+    expect(targetedFieldName('Edge-Cache-Control', '--cache-control-target')).toBe('edge-cache-control');
+    expect(targetedFieldName(' x_cdn.cc ', '--cache-control-target')).toBe('x_cdn.cc');
+    for (const bad of ['', 'Edge Cache', 'edge:cc', 'café', 'a/b', 'x'.repeat(129)]) {
+      expect(() => targetedFieldName(bad, '--cache-control-target')).toThrow(`--cache-control-target must be a header field name`);
+    }
+    for (const reserved of ['Cache-Control', 'CDN-CACHE-CONTROL']) {
+      expect(() => targetedFieldName(reserved, '--cache-control-target')).toThrow(`--cache-control-target must name a field of this CDN's own (e.g. Edge-Cache-Control), not ${reserved}`);
+    }
   });
 });

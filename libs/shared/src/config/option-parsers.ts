@@ -49,6 +49,21 @@ export function nonEmpty(raw: string, name: string): string {
   return raw;
 }
 
+/** Field names a targeted cache-control field cannot take: they already mean something to every cache. */
+const RESERVED_TARGETS = ['cache-control', 'cdn-cache-control'];
+
+/** A header field name (an RFC 9110 token) for --cache-control-target, in lower case; not Cache-Control nor CDN-Cache-Control. */
+export function targetedFieldName(raw: string, name: string): string {
+  const field = raw.trim().toLowerCase();
+  if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(field) || field.length > 128) {
+    throw new InvalidValueError(`${name} must be a header field name (letters, digits and !#$%&'*+-.^_\`|~, at most 128), got "${raw}"`);
+  }
+  if (RESERVED_TARGETS.includes(field)) {
+    throw new InvalidValueError(`${name} must name a field of this CDN's own (e.g. Edge-Cache-Control), not ${raw}: Cache-Control and CDN-Cache-Control are always read`);
+  }
+  return field;
+}
+
 /** The value of --log-file that turns the file off: logs go to stdout only (containers, read-only file systems). */
 export const NO_LOG_FILE = '-';
 

@@ -38,6 +38,10 @@ export interface CdnConfig {
   staleIfError: number;
   cacheSortQuery: boolean;
   cacheSetCookie: boolean;
+  /** --cache-heuristic-max: cap in seconds of heuristic freshness (RFC 9111 §4.2.2); 0 turns it off. */
+  cacheHeuristicMax: number;
+  /** --cache-control-target: the lower-case targeted field (RFC 9213) meant for this CDN alone. */
+  cacheControlTarget: string | undefined;
   warmConcurrency: number;
   healthPath: string;
   healthyThreshold: number;

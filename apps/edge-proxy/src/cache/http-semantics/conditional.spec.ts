@@ -19,7 +19,7 @@ function stored(headers: IncomingHttpHeaders, status = 200): CacheEntry {
   const response = { status, headers: { date: formatHttpDate(T0), ...headers } };
   const decision = decideStorage(GET, response, times, OPTIONS);
   if (!decision.store) throw new Error(decision.reason);
-  return { status, headers: toStoredHeaders(response.headers), body: Buffer.from('body'), nodeId: 'n1', ...times, ...decision.meta, invalidatedAt: undefined };
+  return { status, headers: toStoredHeaders(response.headers, T0), edgeOnlyHeaders: [], body: Buffer.from('body'), nodeId: 'n1', ...times, ...decision.meta, invalidatedAt: undefined };
 }
 
 describe('evaluateClientConditional', () => {

@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { CacheEntry } from '../store/cache-entry';
 import { isWildcard, listMatchesWeakly, opaqueTag } from './entity-tags';
 import { flatHeader, flatToHeaders, headerValue } from './header-values';
-import { parseHttpDate } from './http-date';
+import { formatHttpDate, parseHttpDate } from './http-date';
 import { isHopByHop } from '../../http/hop-by-hop';
 import { decideStorage, type StoreOptions } from './storability';
-import { toStoredHeaders } from './stored-headers';
+import { edgeOnlyHeaders, toStoredHeaders } from './stored-headers';
 
 /** Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus Last-Modified. */
 const NOT_MODIFIED_HEADERS: readonly string[] = ['etag', 'last-modified', 'cache-control', 'expires', 'vary', 'content-location', 'date'];
@@ -65,20 +65,24 @@ export function freshenWithNotModified(
   const newEtag = headerValue(update, 'etag');
   if (newEtag !== undefined && entry.etag !== undefined && !newEtag.startsWith('W/') && opaqueTag(entry.etag) !== newEtag) return undefined;
 
-  const merged = flatToHeaders(entry.headers);
+  // The edge-only targeted field is judged with the rest (RFC 9213 §2.1), and the 304's own replaces it.
+  const merged = flatToHeaders(entry.edgeOnlyHeaders.length === 0 ? entry.headers : [...entry.headers, ...entry.edgeOnlyHeaders]);
   const connection = update.connection;
   for (const name of Object.keys(update)) {
     const value = update[name];
     if (value === undefined || name === 'content-length' || isHopByHop(name, connection)) continue;
     merged[name] = value;
   }
+  // A 304 without Date is dated when it arrived (RFC 9110 §6.6.1): the stored Date would make the entry look old.
+  if (update.date === undefined) merged.date = formatHttpDate(times.responseTime);
   // Storage rules are judged on the merged answer; a cookie in the 304 counts but is never stored.
   const decision = decideStorage({ method: 'GET', headers: request.headers }, { status: entry.status, headers: merged }, times, options);
   if (!decision.store) return undefined;
   return {
     ...entry,
     ...decision.meta,
-    headers: toStoredHeaders(merged),
+    headers: toStoredHeaders(merged, times.responseTime, options.targets),
+    edgeOnlyHeaders: edgeOnlyHeaders(merged, options.targets),
     requestTime: times.requestTime,
     responseTime: times.responseTime,
     invalidatedAt: undefined,

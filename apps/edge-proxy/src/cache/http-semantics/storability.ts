@@ -3,7 +3,9 @@ import type { CacheEntry } from '../store/cache-entry';
 import { type Directives, deltaSeconds, parseCacheControl, parseDeltaSeconds, MAX_DELTA_SECONDS } from './cache-control';
 import { singlePartRange } from './content-range';
 import { forEachListMember, headerValue } from './header-values';
+import { DEFAULT_HEURISTIC_MAX, heuristicFreshness } from './heuristic-freshness';
 import { parseHttpDate } from './http-date';
+import { type CacheControlTargets, CDN_TARGETS, selectDirectives } from './targeted-cache-control';
 
 /** Edge-wide storage settings (from the command line). */
 export interface StoreOptions {
@@ -13,6 +15,20 @@ export interface StoreOptions {
   staleIfErrorDefault: number;
   /** --cache-set-cookie: store answers with Set-Cookie (the caller never stores the cookie header itself). */
   storeSetCookie: boolean;
+  /** --cache-heuristic-max: cap in seconds of heuristic freshness, which applies when defaultTtl is 0; 0 turns it off. Default 86400. */
+  heuristicMax?: number;
+  /** The targeted fields obeyed over Cache-Control (RFC 9213); default CDN-Cache-Control alone. */
+  targets?: CacheControlTargets;
+  /** Told of decisions worth counting; none by default. */
+  observer?: StorageObserver;
+}
+
+/** Hooks for the edge's metrics and debug log; decideStorage stays a function of its arguments otherwise. */
+export interface StorageObserver {
+  /** A targeted field decided (Cache-Control and Expires were ignored). */
+  targeted(field: string): void;
+  /** The answer was found storable with heuristic freshness of `seconds`. */
+  heuristic(seconds: number): void;
 }
 
 /** The metadata decideStorage computes for a stored entry. */
@@ -35,7 +51,7 @@ export type NotStoredReason =
 
 export type StoreDecision = { store: false; reason: NotStoredReason } | { store: true; meta: StoreMeta };
 
-/** Statuses "heuristically cacheable" (RFC 9110 §15.1): only these get the default TTL. */
+/** Statuses "heuristically cacheable" (RFC 9110 §15.1): only these get the default TTL; these and `public` answers get heuristic freshness. */
 export const CACHEABLE_BY_DEFAULT: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
 /** Statuses this cache understands, for must-understand (RFC 9111 §5.2.2.3). */
@@ -76,7 +92,10 @@ export function decideStorage(
   // RFC 9111 §3.3: a 206 is kept as one known range of a representation of known length, nothing vaguer.
   if (status === 206 && singlePartRange(response.headers) === undefined) return NOT_STORED.contentRange;
 
-  const directives = parseCacheControl(response.headers['cache-control']);
+  // RFC 9213 §2.1: a targeted field, when there is a valid one, replaces Cache-Control and Expires for this cache.
+  const selected = selectDirectives(response.headers, options.targets ?? CDN_TARGETS);
+  const directives = selected.directives;
+  if (selected.field !== undefined) options.observer?.targeted(selected.field);
   // must-understand: an understood status lets the cache ignore no-store; otherwise nothing is stored.
   if (directives.has('must-understand')) {
     if (!UNDERSTOOD_STATUS.has(status)) return NOT_STORED.status;
@@ -98,14 +117,15 @@ export function decideStorage(
   const vary = varyNames(response.headers.vary);
   if (vary === undefined) return NOT_STORED.varyStar;
 
-  const freshnessLifetime = explicitFreshness(directives, response.headers, times.responseTime) ??
-    (CACHEABLE_BY_DEFAULT.has(status) ? options.defaultTtl : undefined);
-  if (freshnessLifetime === undefined) return NOT_STORED.noFreshness;
-
   const mustRevalidate = directives.has('must-revalidate') || directives.has('proxy-revalidate') || directives.has('s-maxage');
   const noCache = directives.get('no-cache') === true;
   // Defaults never loosen an answer that asked to be revalidated; an explicit stale-if-error may (RFC 5861 §4).
   const strict = mustRevalidate || noCache;
+
+  const date = parseHttpDate(headerValue(response.headers, 'date')) ?? times.responseTime;
+  const expires = selected.field === undefined ? headerValue(response.headers, 'expires') : undefined;
+  const freshnessLifetime = explicitFreshness(directives, expires, date) ?? implicitFreshness(status, directives, response.headers, date, strict, options);
+  if (freshnessLifetime === undefined) return NOT_STORED.noFreshness;
   const staleIfError = deltaSeconds(directives, 'stale-if-error') ?? (strict ? 0 : options.staleIfErrorDefault);
   const staleWhileRevalidate = strict ? 0 : deltaSeconds(directives, 'stale-while-revalidate') ?? 0;
 
@@ -128,20 +148,39 @@ export function decideStorage(
 
 /**
  * Explicit freshness in seconds: s-maxage (shared caches only), then max-age, then Expires − Date
- * (RFC 9111 §4.2.1). A present but malformed max-age counts as 0 (stale), as does an invalid Expires.
+ * (RFC 9111 §4.2.1), `date` being the answer's Date or, without one, when it arrived (ms). A present but
+ * malformed max-age counts as 0 (stale), as does an invalid Expires. `expires` is undefined when a
+ * targeted field decides (RFC 9213 §2.1).
  */
-export function explicitFreshness(directives: Directives, headers: IncomingHttpHeaders, responseTime: number): number | undefined {
+export function explicitFreshness(directives: Directives, expires: string | undefined, date: number): number | undefined {
   const sMaxAge = directives.get('s-maxage');
   if (sMaxAge !== undefined) return sMaxAge === true ? 0 : parseDeltaSeconds(sMaxAge) ?? 0;
   const maxAge = directives.get('max-age');
   if (maxAge !== undefined) return maxAge === true ? 0 : parseDeltaSeconds(maxAge) ?? 0;
-  const expiresText = headerValue(headers, 'expires');
-  if (expiresText === undefined) return undefined;
-  const expires = parseHttpDate(expiresText);
-  if (expires === undefined) return 0;
-  const date = parseHttpDate(headerValue(headers, 'date')) ?? responseTime;
-  const lifetime = Math.floor((expires - date) / 1000);
+  if (expires === undefined) return undefined;
+  const expiresAt = parseHttpDate(expires);
+  if (expiresAt === undefined) return 0;
+  const lifetime = Math.floor((expiresAt - date) / 1000);
   return lifetime <= 0 ? 0 : Math.min(lifetime, MAX_DELTA_SECONDS);
+}
+
+/**
+ * Freshness of an answer that gives none: --cache-time when set, for statuses cacheable by default only;
+ * without it, for those statuses or a `public` answer (RFC 9111 §4.2.2, RFC 9110 §15.1), a heuristic
+ * from Last-Modified unless the answer asked to be revalidated (no-cache, must-revalidate,
+ * proxy-revalidate), else 0 for statuses cacheable by default (stored, but revalidated before use).
+ * Undefined: not storable.
+ */
+function implicitFreshness(status: number, directives: Directives, headers: IncomingHttpHeaders, date: number, strict: boolean, options: StoreOptions): number | undefined {
+  const byDefault = CACHEABLE_BY_DEFAULT.has(status);
+  if (options.defaultTtl > 0) return byDefault ? options.defaultTtl : undefined;
+  if (!byDefault && !directives.has('public')) return undefined;
+  const heuristic = strict ? undefined : heuristicFreshness(headerValue(headers, 'last-modified'), date, options.heuristicMax ?? DEFAULT_HEURISTIC_MAX);
+  if (heuristic !== undefined) {
+    options.observer?.heuristic(heuristic);
+    return heuristic;
+  }
+  return byDefault ? 0 : undefined;
 }
 
 /** corrected_initial_age of RFC 9111 §4.2.3, in seconds. */

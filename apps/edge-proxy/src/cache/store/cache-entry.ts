@@ -6,6 +6,12 @@ export interface CacheEntry {
   status: number;
   /** Flat `[name, value, ...]`, lower-case names; hop-by-hop headers, Set-Cookie, Age and Content-Length removed. */
   headers: readonly string[];
+  /**
+   * Flat headers judged but never sent: the targeted field meant for this CDN alone (--cache-control-target,
+   * RFC 9213), stripped at store time so that a hit sends `headers` as they are, kept to judge the entry
+   * again on a 304 or a request with Authorization. Usually empty.
+   */
+  edgeOnlyHeaders: readonly string[];
   body: Buffer;
   /** The node that produced it (X-CDN-Node on a hit). */
   nodeId: string;

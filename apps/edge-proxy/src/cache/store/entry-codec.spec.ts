@@ -9,6 +9,7 @@ function entry(overrides: Partial<CacheEntry> = {}): CacheEntry {
   return cacheEntry({
     status: 203,
     headers: ['content-type', 'text/plain; charset=utf-8', 'x-title', 'Zürich — 東京 🚀', 'etag', '"v1"'],
+    edgeOnlyHeaders: ['edge-cache-control', 'max-age=600'],
     body: randomBytes(64 * 1024),
     nodeId: 'node-ü',
     requestTime: 1_700_000_000_123,
@@ -33,6 +34,17 @@ describe('entry codec', () => {
     const decoded = decodeEntry(encodeEntry(original));
     expect(decoded).toEqual(original);
     expect(decoded!.body.equals(original.body)).toBe(true);
+  });
+
+  it('reads a frame written before edge-only headers existed as having none', () => {
+    const frame = encodeEntry(entry());
+    const jsonLength = frame.readUInt32BE(1);
+    const { edgeOnlyHeaders: _dropped, ...older } = JSON.parse(frame.toString('utf8', 5, 5 + jsonLength));
+    const json = Buffer.from(JSON.stringify(older));
+    const header = Buffer.alloc(5);
+    header.writeUInt8(ENTRY_FORMAT_VERSION, 0);
+    header.writeUInt32BE(json.length, 1);
+    expect(decodeEntry(Buffer.concat([header, json, Buffer.from('body')]))?.edgeOnlyHeaders).toEqual([]);
   });
 
   it('keeps absent validators and invalidation absent', () => {

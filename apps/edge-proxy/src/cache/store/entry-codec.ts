@@ -10,7 +10,8 @@ export const ENTRY_FORMAT_VERSION = 1;
 export const PARTIAL_FORMAT_VERSION = 2;
 const HEADER_BYTES = 5;
 
-type EntryMetadata = Omit<CacheEntry, 'body'>;
+/** What a frame holds besides the body; frames written before edge-only headers existed have none. */
+type EntryMetadata = Omit<CacheEntry, 'body' | 'edgeOnlyHeaders'> & { edgeOnlyHeaders?: readonly string[] };
 
 /** [1 byte format version][4 bytes BE metadata length][metadata as JSON: everything but the body][body bytes]. */
 export function encodeEntry(entry: CacheEntry): Buffer {
@@ -45,6 +46,7 @@ export function decodeEntry(buffer: Buffer): CacheEntry | undefined {
   return {
     status: metadata.status,
     headers: metadata.headers,
+    edgeOnlyHeaders: metadata.edgeOnlyHeaders ?? [],
     // A view, not a copy: the frame came from one Redis reply and holds nothing else worth freeing.
     body,
     nodeId: metadata.nodeId,
@@ -78,6 +80,7 @@ function isMetadata(value: unknown): value is EntryMetadata {
     typeof m.noCache === 'boolean' &&
     isStringArray(m.headers) &&
     m.headers.length % 2 === 0 &&
+    (m.edgeOnlyHeaders === undefined || (isStringArray(m.edgeOnlyHeaders) && m.edgeOnlyHeaders.length % 2 === 0)) &&
     isStringArray(m.tags) &&
     isStringArray(m.vary) &&
     isOptional(m.etag, 'string') &&

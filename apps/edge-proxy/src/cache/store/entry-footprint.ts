@@ -25,6 +25,7 @@ const NO_STRINGS: readonly string[] = Object.freeze([]);
 export function entryFootprint(key: string, entry: CacheEntry): number {
   let size = ENTRY_OVERHEAD + key.length + STRING_OVERHEAD + (entry.body.length === 0 ? 0 : BODY_OVERHEAD + entry.body.length);
   for (const part of entry.headers) size += part.length + STRING_OVERHEAD;
+  for (const part of entry.edgeOnlyHeaders) size += part.length + STRING_OVERHEAD;
   for (const tag of entry.tags) size += tag.length + STRING_OVERHEAD;
   for (const name of entry.vary) size += name.length + STRING_OVERHEAD;
   // etag and lastModified are the same strings as their headers': nothing more to count.
@@ -41,6 +42,7 @@ export function compactEntry(entry: CacheEntry): CacheEntry {
   return {
     status: entry.status,
     headers: entry.headers,
+    edgeOnlyHeaders: entry.edgeOnlyHeaders.length === 0 ? NO_STRINGS : entry.edgeOnlyHeaders,
     body: compactBody(entry.body),
     nodeId: entry.nodeId,
     requestTime: entry.requestTime,

@@ -1,5 +1,5 @@
 /** Options of the edge: forwarding, caching and balancing. */
-import { byteSize, edgeId, integerIn, nonEmpty, oneOf, redisUrl, workerCount } from '../option-parsers';
+import { byteSize, edgeId, integerIn, nonEmpty, oneOf, redisUrl, targetedFieldName, workerCount } from '../option-parsers';
 import { EDGE, type OptionSpec } from '../option-spec';
 import { LB_STRATEGY_NAMES } from '../choices';
 import type { OptionName } from '../options';
@@ -34,6 +34,16 @@ export const EDGE_OPTIONS = {
   cacheSortQuery: {
     key: 'cacheSortQuery', programs: EDGE, flags: '--cache-sort-query', description: 'sort query parameters in cache keys (?b=1&a=2 and ?a=2&b=1 share one entry)',
     env: 'CDN_CACHE_SORT_QUERY', default: false, switch: true,
+  },
+  cacheHeuristicMax: {
+    key: 'cacheHeuristicMax', programs: EDGE, flags: '--cache-heuristic-max <seconds>',
+    description: 'with --cache-time 0, answers with Last-Modified and no explicit freshness stay fresh for 10% of their age, at most this long (0: never)',
+    env: 'CDN_CACHE_HEURISTIC_MAX', parse: integerIn(0, 31536000), default: 86400,
+  },
+  cacheControlTarget: {
+    key: 'cacheControlTarget', programs: EDGE, flags: '--cache-control-target <name>',
+    description: 'a header field of cache directives for this CDN alone (e.g. Edge-Cache-Control), obeyed before CDN-Cache-Control and Cache-Control and never sent on to clients',
+    env: 'CDN_CACHE_CONTROL_TARGET', parse: targetedFieldName,
   },
   cacheSetCookie: {
     key: 'cacheSetCookie', programs: EDGE, flags: '--cache-set-cookie', description: 'store answers that carry Set-Cookie (the cookie is never stored)',
