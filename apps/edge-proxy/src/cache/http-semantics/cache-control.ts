@@ -1,3 +1,5 @@
+import { BACKSLASH, COMMA, EQUALS, QUOTE, isSpace } from './char-codes';
+
 /** Lower-case directive names; value is the unquoted argument or true. */
 export type Directives = ReadonlyMap<string, string | true>;
 
@@ -6,17 +8,6 @@ export const MAX_DELTA_SECONDS = 2_147_483_648;
 
 // Shared by every answer without Cache-Control: most answers on the hot path allocate nothing here.
 const NO_DIRECTIVES: Directives = new Map();
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const COMMA = 0x2c;
-const EQUALS = 0x3d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-function isSpace(code: number): boolean {
-  return code === SPACE || code === TAB;
-}
 
 /**
  * Parses Cache-Control (RFC 9111 §5.2) with one pass per line: `#( token [ "=" ( token / quoted-string ) ] )`.

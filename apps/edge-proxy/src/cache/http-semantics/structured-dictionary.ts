@@ -1,4 +1,5 @@
 import { type Directives, MAX_DELTA_SECONDS } from './cache-control';
+import { SPACE, TAB } from './char-codes';
 
 /**
  * Parses a targeted cache-control field (RFC 9213 §2.2): a Structured Field Dictionary (RFC 8941 §4.2.2),
@@ -23,9 +24,6 @@ export function parseTargetedField(value: string | string[] | undefined): Direct
 type Member = string | boolean;
 /** A member whose value no cache directive can have. */
 const UNUSABLE = true;
-
-const SPACE = 0x20;
-const TAB = 0x09;
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;

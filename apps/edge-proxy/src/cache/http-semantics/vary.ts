@@ -1,4 +1,5 @@
 import { formatWeightedList, parseWeightedList } from './weighted-list';
+import { BACKSLASH, COMMA, QUOTE, SEMICOLON, SPACE, TAB, isSpace } from './char-codes';
 
 /** Selecting headers whose value is a q-weighted list (RFC 9110 §12.5), each with the canonical forms of values seen lately. */
 const CANONICAL_FORMS: ReadonlyMap<string, Map<string, string>> = new Map([
@@ -36,13 +37,6 @@ function weightedListForm(spaced: string, mediaTypes: boolean): string {
   return members === undefined ? spaced : formatWeightedList(members);
 }
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const COMMA = 0x2c;
-const SEMICOLON = 0x3b;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
 /** Runs of spaces and tabs outside quoted strings become one space, or none next to `,`, `;` or either end; a quoted string is kept as written. */
 function normaliseWhitespace(value: string): string {
   if (!hasSpaceOrQuote(value)) return value;
@@ -68,10 +62,6 @@ function normaliseWhitespace(value: string): string {
     i = end;
   }
   return out;
-}
-
-function isSpace(code: number): boolean {
-  return code === SPACE || code === TAB;
 }
 
 function isSeparator(code: number): boolean {
