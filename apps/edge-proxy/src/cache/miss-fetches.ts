@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorCode, Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import { answerIntact } from '../proxy/answer-integrity';
 import type { AttemptTimes } from '../proxy/attempt';
 import { sendUpstreamError } from '../proxy/dispatch-hooks';
 import type { Dispatcher } from '../proxy/dispatcher';
@@ -164,7 +165,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     proxyRes.pipe(res);
     proxyRes.once('end', () => {
       const body = collector.body();
-      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
+      if (body === undefined || !answerIntact(proxyRes) || !options.cacheOn()) return;
       const decision = verdict.decision;
       store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times));
     });
@@ -213,7 +214,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       settle();
       const body = fill.body();
       fill.end();
-      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
+      if (body === undefined || !answerIntact(proxyRes) || !options.cacheOn()) return;
       store(storeKey, l.primary, entryFromResponse(proxyRes, body, decision, nodeId, times));
     });
     proxyRes.once('close', () => {

@@ -36,6 +36,8 @@ export class Attempt implements AttemptTimes {
   sentAt = 0;
   /** The request to the node, once it has a socket. */
   upstream: ClientRequest | undefined = undefined;
+  /** The node's answer, once its headers came. */
+  answer: IncomingMessage | undefined = undefined;
   /** Fires when the node has not answered in time. */
   timer: NodeJS.Timeout | undefined = undefined;
   /** It has answered or failed: anything later from it is ignored. */
@@ -48,5 +50,7 @@ export class Attempt implements AttemptTimes {
     readonly owner: AttemptOwner,
     /** The request body to send again (a retry), instead of streaming the client's. */
     readonly body: Readable | undefined,
+    /** Sent on a new connection of its own rather than a pooled one (the pooled one held an earlier answer's bytes). */
+    readonly fresh = false,
   ) {}
 }

@@ -10,9 +10,10 @@ import { Attempt, AttemptOwner, AttemptTimes } from './attempt';
 import { DispatchHooks, sendUpstreamError } from './dispatch-hooks';
 import type { Exchange } from './exchange';
 import type { Forwarder } from './forwarder';
+import type { ProtocolErrors } from './protocol-errors';
 import { relay, relayHeaders } from './relay';
 import { BodyKind, readAll } from './replayable-body';
-import { clientErrorFor, upstreamErrorCode } from './upstream-error';
+import { clientErrorFor, isParseError, upstreamErrorCode } from './upstream-error';
 
 /** Methods whose request may be sent twice (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -30,6 +31,7 @@ export interface DispatchContext {
   retries: number;
   metrics: EdgeMetrics;
   logger: Logger;
+  protocolErrors: ProtocolErrors;
   /** A node for the request, other than those tried. */
   pick(state: RoutingState, req: IncomingMessage, key: string, tried: ReadonlySet<string> | undefined): RouteNode | undefined;
 }
@@ -103,10 +105,13 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
       ctx.logger.debug(`Client went away during ${method} ${path} to ${nodeId}`);
       return;
     }
+    // Bytes an earlier answer left on a reused connection: not this request's fault, nor a sign the node is down.
+    const earlierAnswer = !attempt.fresh && attempt.upstream?.reusedSocket === true && isParseError(err);
+    if (earlierAnswer && this.sendAgainFresh(attempt)) return;
     const code = upstreamErrorCode(err);
     ctx.metrics.upstream.failed(nodeId, code);
     const failure = `Failed to forward request ${method} ${path} to ${nodeId}: ${code}`;
-    this.noteFailure(nodeId, code);
+    if (!earlierAnswer) this.noteFailure(nodeId, code);
     if (this.retry(code, undefined)) {
       ctx.logger.warn({ err, node: nodeId, method, path, code }, `${failure}; retrying on another node`);
       return;
@@ -130,15 +135,32 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     sendUpstreamError(this.res, error, nodeId);
   }
 
-  private send(nodeId: string): void {
+  private send(nodeId: string, fresh = false): void {
     this.attempts += 1;
     // The client's body went with the first attempt: a retry replays the copy kept, or sends none.
     const body = this.replay ? Readable.from([this.replay]) : this.attempts > 1 ? Readable.from([]) : undefined;
-    const attempt = new Attempt(nodeId, this, body);
+    const attempt = new Attempt(nodeId, this, body, fresh);
     this.current = attempt;
     this.ctx.health.started(nodeId);
     if (this.exchange) this.exchange.nodeId = nodeId;
     this.ctx.forwarder.forward(this.req, this.res, this.state.targets.get(nodeId)!, attempt);
+  }
+
+  /**
+   * What a node sent on a reused connection did not parse as an answer: most likely the rest of an earlier answer
+   * longer than its framing said. The request goes again, once, to the same node on a new connection, where the
+   * method allows it; the retry budget does not count it (each such connection costs one retry at most). True
+   * when it was sent again.
+   */
+  private sendAgainFresh(attempt: Attempt): boolean {
+    const { ctx, method, path } = this;
+    // The request reached the node: only a method that may be applied twice is sent again.
+    const again = IDEMPOTENT.has(method) && this.body !== 'streamed' && !this.res.headersSent;
+    ctx.protocolErrors.report(attempt.nodeId, 'garbage_on_reused_connection', again ? `${method} ${path} sent again on a new connection` : `${method} ${path} failed (its method is not sent twice)`);
+    if (!again) return false;
+    ctx.metrics.retries.inc({ reason: 'garbage_on_reused_connection' });
+    this.send(attempt.nodeId, true);
+    return true;
   }
 
   /** Starts another attempt on another node when the failure allows it; true when it did. */
