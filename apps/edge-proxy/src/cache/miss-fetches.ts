@@ -84,6 +84,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined, requestId: l.exchange.requestId };
     dispatcher.dispatchWithoutClient(request, l.state, l.primary, {
       onAnswer: (proxyRes, times) => onSharedAnswer(l, proxyRes, times, fill, stale, settle),
+      onInterim: (head) => fill.interim(head),
       onFailure: (error) => {
         settle();
         failFollowers(fill, stale, error);

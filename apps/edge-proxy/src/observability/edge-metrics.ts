@@ -29,6 +29,7 @@ export interface EdgeMetrics {
   sharedTierDuration: Histogram<'operation'>;
   sharedTopologyChanges: Counter;
   retries: Counter<'reason'>;
+  interimResponses: Counter<'status'>;
   ejections: Counter;
   panicRouted: Counter;
   forgedForwardingHeaders: Counter;
@@ -122,6 +123,7 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       'Times the slot map of the shared Redis Cluster changed (a failover, a resharding, a node joined or left; each change is logged at DEBUG)',
     ),
     retries: counter('retries_total', 'Requests sent again after a failed attempt, to another node or (reason garbage_on_reused_connection) on a new connection to the same node, by reason', ['reason']),
+    interimResponses: counter('interim_responses_total', 'Interim (1xx) answers from nodes, by status (102, 103; 1xx for the others); passed on to the clients still waiting for their answer\'s headers, HTTP/1.1 clients only', ['status']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),
     requestIdsReplaced: counter('request_ids_replaced_total', 'Requests whose X-Request-Id was unusable (over 128 characters, or not visible ASCII) and replaced by one the edge made'),

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, InformationEvent, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { ErrorCode, Logger, RouteNode } from '@cdn/shared';
@@ -10,6 +10,7 @@ import { Attempt, AttemptOwner, AttemptTimes } from './attempt';
 import { DispatchHooks, sendUpstreamError } from './dispatch-hooks';
 import type { Exchange } from './exchange';
 import type { Forwarder } from './forwarder';
+import { interimHead, MAX_INTERIM_PER_REQUEST, relayInterim } from './interim';
 import type { ProtocolErrors } from './protocol-errors';
 import { relay, relayHeaders } from './relay';
 import { BodyKind, readAll } from './replayable-body';
@@ -47,6 +48,8 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
   /** Nodes that failed this request; made on the first retry only. */
   private tried: Set<string> | undefined;
   private replay: Buffer | undefined;
+  /** Interim answers passed on so far, across attempts (MAX_INTERIM_PER_REQUEST). */
+  private interims = 0;
   private readonly hooks: DispatchHooks;
 
   constructor(
@@ -94,6 +97,17 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     else this.ctx.health.succeeded(nodeId);
     if (RETRYABLE_STATUS.has(status) && this.retry(`HTTP ${status}`, status)) return void proxyRes.resume();
     this.hooks.onAnswer(proxyRes, attempt);
+  }
+
+  interim(attempt: Attempt, info: InformationEvent): void {
+    const status = info.statusCode;
+    this.ctx.metrics.interimResponses.inc({ status: status === 102 || status === 103 ? String(status) : '1xx' });
+    const source = `${status} from ${attempt.nodeId} for ${this.method} ${this.path}`;
+    if (++this.interims > MAX_INTERIM_PER_REQUEST) return this.ctx.logger.debug(`Dropped ${source}: over ${MAX_INTERIM_PER_REQUEST} interim answers`);
+    const head = interimHead(info);
+    // A client's own request: its client. A shared fetch: the clients following it (none for a refresh or a warm fetch).
+    const clients = this.exchange ? Number(relayInterim(this.req, this.res, head)) : (this.hooks.onInterim?.(head) ?? 0);
+    this.ctx.logger.debug(`Passed ${source} on to ${clients} client(s)`);
   }
 
   failed(attempt: Attempt, err: unknown): void {

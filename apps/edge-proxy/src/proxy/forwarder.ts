@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, InformationEvent, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createProxyServer, type ServerOptions } from 'http-proxy-3';
@@ -43,6 +43,17 @@ const FORWARDED = Symbol('cdn.forwarded');
 type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
 const ignore = () => undefined;
+
+/**
+ * A node's interim answer, for the attempt whose request it answers. Node emits 'information' on the request,
+ * not on the connection, so it is one listener per request; a shared function, so it allocates nothing.
+ */
+function onInformation(this: AttemptRequest, info: InformationEvent): void {
+  const attempt = this[ATTEMPT];
+  // 100 Continue: the edge's listener answered the client's Expect itself, and the node was not asked.
+  if (attempt === undefined || attempt.settled || info.statusCode === 100) return;
+  attempt.owner.interim(attempt, info);
+}
 
 /** The JSON "Forwarding ..." line's own fields: the node, and the request id the node is sent. */
 function forwardingFields(nodeId: string, requestId: string | string[] | undefined): string {
@@ -96,6 +107,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     (proxyReq as AttemptRequest)[ATTEMPT] = attempt;
     attempt.upstream = proxyReq;
     carriesRequestTo(socket, attempt.nodeId);
+    proxyReq.on('information', onInformation);
     // Set on the node's request, not on the client's headers: adding a field to those makes every later copy of them slow.
     const requestId = attempt.owner.requestId;
     if (requestId !== undefined && requestId !== sent.headers['x-request-id']) proxyReq.setHeader('x-request-id', requestId);
