@@ -75,7 +75,7 @@ describe('interim answers from a node (RFC 9110 §15.2, RFC 8297)', () => {
       }
       // The final answer comes a while after the hints, as from an origin still rendering the page.
       setTimeout(() => {
-        const cacheControl = req.method === 'POST' || path.includes('nostore') ? 'no-store' : 'max-age=60';
+        const cacheControl = req.method === 'POST' || path.includes('nostore') ? 'no-store' : path.includes('swr') ? 'max-age=1, stale-while-revalidate=30' : 'max-age=60';
         res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'text/plain', 'cache-control': cacheControl });
         res.end(`page ${path}`);
       }, path.includes('slow') ? 600 : 100);
@@ -138,6 +138,16 @@ describe('interim answers from a node (RFC 9110 §15.2, RFC 8297)', () => {
       expect(answer.headers.link).toBeUndefined();
     }
     expect(seen('/slow-shared')).toBe(1);
+  });
+
+  it('RFC 5861 §3: the 103 of a background refresh reaches nobody: the client got its stale answer already', async () => {
+    expect((await send(app, '/cdn/swr-page')).interims).toHaveLength(1);
+    await sleep(1_100);
+    const stale = await send(app, '/cdn/swr-page');
+    expect(stale.headers['x-cache']).toBe('STALE');
+    expect(stale.interims).toEqual([]);
+    await eventually(() => seen('/swr-page') === 2, 3_000);
+    await eventually(() => app.output.includes('Dropped 103 from node1 for GET /cdn/swr-page: no HTTP/1.1 client waits'), 3_000);
   });
 
   it('RFC 9110 §15.2: an HTTP/1.0 client gets no interim answer, only the final one', async () => {

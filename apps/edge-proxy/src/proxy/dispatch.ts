@@ -107,7 +107,8 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     const head = interimHead(info);
     // A client's own request: its client. A shared fetch: the clients following it (none for a refresh or a warm fetch).
     const clients = this.exchange ? Number(relayInterim(this.req, this.res, head)) : (this.hooks.onInterim?.(head) ?? 0);
-    this.ctx.logger.debug(`Passed ${source} on to ${clients} client(s)`);
+    if (clients === 0) this.ctx.logger.debug(`Dropped ${source}: no HTTP/1.1 client waits for its answer's headers`);
+    else this.ctx.logger.debug(`Passed ${source} on to ${clients} client(s)`);
   }
 
   failed(attempt: Attempt, err: unknown): void {
