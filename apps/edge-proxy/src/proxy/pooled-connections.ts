@@ -15,7 +15,8 @@ export type OnIdleBytes = (nodeId: string) => void;
 /**
  * The keep-alive agents for the nodes. A connection the node writes to while it idles in the pool (the rest
  * of an answer longer than its Content-Length, say) is closed at once: reused, those bytes would be read as the
- * start of the next request's answer. Node's client itself ignores such bytes, so they would go unseen.
+ * start of the next request's answer. Node's client reads nothing from an idle connection (the bytes are
+ * dropped unseen), so the agents watch for them themselves.
  */
 export function createUpstreamAgents(onIdleBytes: OnIdleBytes): Agents {
   // Idle pooled sockets are dropped after 4 s, before a node's own keep-alive timeout (Node's default is 5 s)
@@ -44,7 +45,7 @@ function watchIdle<A extends http.Agent>(agent: A, onIdleBytes: OnIdleBytes): A 
     const nodeId = this[NODE];
     if (nodeId !== undefined) onIdleBytes(nodeId);
   }
-  // Node's own keepSocketAlive returns false for a connection the node said not to keep (Keep-Alive: timeout=0).
+  // Node's own keepSocketAlive returns false for a connection whose Keep-Alive timeout is too short to reuse it.
   agent.keepSocketAlive = function (this: A, socket: PooledSocket) {
     const kept: unknown = keepSocketAlive.call(this, socket);
     if (kept === false) return false;
