@@ -1,5 +1,4 @@
 import http from 'node:http';
-import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import { CacheCommandBus, CdnConfig, createRequestIds, EDGE_EVENTS, EdgeEventPublisher, Logger, NodeLoadBus, normalizeCdnTarget, RequestIds, requestLogOf, RouteNode, RoutingSource, RoutingTable } from '@cdn/shared';
@@ -29,6 +28,8 @@ import { ACCESS_MESSAGE, formatAccessFields, formatAccessLine } from './observab
 import { createEdgeMetrics } from './observability/edge-metrics';
 import { EXCHANGE, newExchange, ResponseWithExchange } from './proxy/exchange';
 import { createForwarder } from './proxy/forwarder';
+import { createUpstreamAgents } from './proxy/pooled-connections';
+import { createProtocolErrors } from './proxy/protocol-errors';
 import { EdgeReporter } from './reporting/edge-reporter';
 import { TrafficMeter } from './reporting/traffic-meter';
 import { bytesReceived, bytesSent } from './http/counted-messages';
@@ -133,10 +134,8 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     targets: cacheControlTargets(config.cacheControlTarget),
     observer: storageObserver(metrics, logger),
   };
-  // Idle pooled sockets are dropped after 4 s, before a node's own keep-alive timeout (Node's default is 5 s)
-  // closes them under a request being sent. The timeout only destroys free sockets, never one in use.
-  const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: 4_000 };
-  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const protocolErrors = createProtocolErrors({ metrics: metrics.upstream, logger, now });
+  const agents = createUpstreamAgents((nodeId) => protocolErrors.report(nodeId, 'bytes_while_idle', 'the connection was closed instead of being reused'));
   /** The one mutable reference: replaced whole when a table arrives, so a request sees one table throughout. */
   let routing: RoutingState | undefined;
   let closed = false;
@@ -144,7 +143,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
   const health = new PassiveHealth(now);
   const loads = new LiveLoads(health);
   const forwarding = createForwarding(config.trustedProxies);
-  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000, forwarding });
+  const forwarder = createForwarder({ logger, metrics, now, upstreamTimeoutMs: config.upstreamTimeout * 1000, forwarding, protocolErrors });
   const dispatcher = createDispatcher({
     forwarder,
     health,
@@ -155,6 +154,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     random,
     metrics,
     logger,
+    protocolErrors,
   });
   const languages = createLanguageVariants(cache, metrics, logger);
   const store = createEntryStore(cache, metrics, languages);

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { ERRORS } from '@cdn/shared';
+import { answerIntact } from '../proxy/answer-integrity';
 import type { AttemptTimes } from '../proxy/attempt';
 import type { Dispatcher } from '../proxy/dispatcher';
 import { ownRequest } from '../proxy/own-request';
@@ -100,7 +101,7 @@ function collect(res: IncomingMessage, limit: number): Promise<Buffer | undefine
         resolve(undefined);
       }
     });
-    res.on('end', () => resolve(res.complete ? collector.body() : undefined));
+    res.on('end', () => resolve(answerIntact(res) ? collector.body() : undefined));
     res.on('error', reject);
   });
 }

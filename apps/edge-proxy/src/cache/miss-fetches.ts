@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorCode, Logger } from '@cdn/shared';
 import { sendError } from '../http/send-json';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import { answerIntact } from '../proxy/answer-integrity';
 import type { AttemptTimes } from '../proxy/attempt';
 import { sendUpstreamError } from '../proxy/dispatch-hooks';
 import type { Dispatcher } from '../proxy/dispatcher';
@@ -87,6 +88,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     const request = { req: l.req, path: l.exchange.path, headers: stale ? revalidationHeaders(stale) : undefined, requestId: l.exchange.requestId };
     dispatcher.dispatchWithoutClient(request, l.state, l.primary, {
       onAnswer: (proxyRes, times) => onSharedAnswer(l, proxyRes, times, fill, stale, settle),
+      onInterim: (head) => fill.interim(head),
       onFailure: (error) => {
         settle();
         failFollowers(fill, stale, error);
@@ -169,7 +171,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
     proxyRes.pipe(res);
     proxyRes.once('end', () => {
       const body = collector.body();
-      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
+      if (body === undefined || !answerIntact(proxyRes) || !options.cacheOn()) return;
       const decision = verdict.decision;
       const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
       if (entry !== undefined) store(variantKey(l.primary, decision.meta.vary, req.headers), l.primary, entry);
@@ -229,7 +231,7 @@ export function createMissFetches(options: MissFetchesOptions): MissFetches {
       settle();
       const body = fill.body();
       fill.end();
-      if (body === undefined || !proxyRes.complete || !options.cacheOn()) return;
+      if (body === undefined || !answerIntact(proxyRes) || !options.cacheOn()) return;
       const entry = entryFromResponse(proxyRes, body, decision, nodeId, times, storeOptions);
       if (entry !== undefined) store(storeKey, l.primary, entry);
     });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '@cdn/shared';
 import type { EdgeMetrics } from '../observability/edge-metrics';
+import { answerIntact } from '../proxy/answer-integrity';
 import type { AttemptTimes } from '../proxy/attempt';
 import { sendUpstreamError } from '../proxy/dispatch-hooks';
 import type { Dispatcher } from '../proxy/dispatcher';
@@ -83,7 +84,7 @@ export function createPartialCompletion(options: PartialCompletionOptions): Part
       res.end();
       metrics.partialContent.inc({ result: 'completed' });
       logger.debug(`Completed the stored bytes 0-${entry.body.length - 1} of ${l.exchange.path} with ${expected} bytes from node ${times.nodeId}`);
-      if (rest === undefined || !decision.store || !options.cacheOn()) return;
+      if (rest === undefined || !decision.store || !answerIntact(proxyRes) || !options.cacheOn()) return;
       const tail = entryFromResponse(proxyRes, Buffer.concat(rest, expected), decision, times.nodeId, times, storeOptions);
       const whole = tail?.partial === undefined ? undefined : combinePartials(entry, tail as PartialEntry);
       if (whole !== undefined) store(variantKey(l.primary, whole.vary, l.req.headers), l.primary, whole);

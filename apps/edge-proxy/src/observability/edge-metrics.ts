@@ -34,6 +34,7 @@ export interface EdgeMetrics {
   sharedTierDuration: Histogram<'operation'>;
   sharedTopologyChanges: Counter;
   retries: Counter<'reason'>;
+  interimResponses: Counter<'status'>;
   ejections: Counter;
   panicRouted: Counter;
   forgedForwardingHeaders: Counter;
@@ -80,6 +81,11 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       new BoundCounter({ name: 'cdn_edge_upstream_requests_total', help: 'Answers from nodes (after the response headers), by node and status class (2xx, 3xx, 4xx, 5xx)', labelNames: ['node', 'status_class'], registers }),
       new BoundHistogram({ name: 'cdn_edge_upstream_duration_seconds', help: 'Time from sending a request to a node to its response headers, by node', labelNames: ['node'], buckets: SECONDS_BUCKETS, registers }),
       counter('upstream_errors_total', 'Failed forwards by node and error code', ['node', 'code']),
+      counter(
+        'upstream_protocol_errors_total',
+        'Answers and connections of a node that broke HTTP/1.1 framing, by node and reason (excess_bytes: bytes past an answer\'s end; malformed_body; bytes_while_idle: bytes on a pooled connection with no request; garbage_on_reused_connection: such bytes met by the next request, which is sent again on a new connection)',
+        ['node', 'reason'],
+      ),
     ),
     // With --workers, the lowest revision any worker serves: a worker behind shows.
     routingRevision: new Gauge({ name: 'cdn_edge_routing_revision', help: 'Revision of the routing table in use', registers, aggregator: 'min' }),
@@ -142,7 +148,8 @@ export function createEdgeMetrics(registry: Registry, cache: CacheSize, table: T
       'cache_shared_topology_changes_total',
       'Times the slot map of the shared Redis Cluster changed (a failover, a resharding, a node joined or left; each change is logged at DEBUG)',
     ),
-    retries: counter('retries_total', 'Requests sent again to another node after a failed attempt, by reason', ['reason']),
+    retries: counter('retries_total', 'Requests sent again after a failed attempt, to another node or (reason garbage_on_reused_connection) on a new connection to the same node, by reason', ['reason']),
+    interimResponses: counter('interim_responses_total', 'Interim (1xx) answers from nodes, by status (102, 103; 1xx for the others); passed on to the clients still waiting for their answer\'s headers, HTTP/1.1 clients only', ['status']),
     ejections: counter('node_ejections_total', 'Nodes taken out of this edge\'s rotation by passive health checks'),
     panicRouted: counter('panic_routed_total', 'Requests sent to an unhealthy node because no healthy one was left (panic routing)'),
     requestIdsReplaced: counter('request_ids_replaced_total', 'Requests whose X-Request-Id was unusable (over 128 characters, or not visible ASCII) and replaced by one the edge made'),

@@ -10,6 +10,7 @@ function upstreamMetrics() {
     new BoundCounter({ name: 'answers_total', help: 'a', labelNames: ['node', 'status_class'], registers }),
     new BoundHistogram({ name: 'duration_seconds', help: 'd', labelNames: ['node'], buckets: [0.01, 0.1], registers }),
     new Counter({ name: 'errors_total', help: 'e', labelNames: ['node', 'code'], registers }),
+    new Counter({ name: 'protocol_errors_total', help: 'p', labelNames: ['node', 'reason'], registers }),
   );
   return { registry, metrics };
 }
@@ -47,12 +48,15 @@ describe('upstream metrics', () => {
     metrics.answered('leaves', 200, 0.005);
     metrics.failed('leaves', 'ECONNRESET');
     metrics.failed('stays', 'ETIMEDOUT');
+    metrics.protocolError('leaves', 'excess_bytes');
+    metrics.protocolError('stays', 'bytes_while_idle');
     await registry.metrics();
     metrics.retain(new Set(['stays']));
     const text = await registry.metrics();
     expect(text).not.toContain('leaves');
     expect(text).toContain('answers_total{node="stays",status_class="2xx"} 1');
     expect(text).toContain('errors_total{node="stays",code="ETIMEDOUT"} 1');
+    expect(text).toContain('protocol_errors_total{node="stays",reason="bytes_while_idle"} 1');
     // A node that comes back starts its series again.
     metrics.answered('leaves', 404, 0.005);
     expect(await registry.metrics()).toContain('answers_total{node="leaves",status_class="4xx"} 1');

@@ -11,6 +11,7 @@ export function statusClassIndex(status: number): number {
 /** One node's cells, bound once when it first answers: an answer counts with no label hashing. */
 class NodeCells {
   readonly codes = new Set<string>();
+  readonly protocolErrors = new Set<string>();
   constructor(
     readonly answers: CounterCell[],
     readonly duration: HistogramCell,
@@ -18,8 +19,9 @@ class NodeCells {
 }
 
 /**
- * What each node answered this edge (cdn_edge_upstream_requests_total, cdn_edge_upstream_duration_seconds) and
- * how forwards to it failed (cdn_edge_upstream_errors_total). Node ids are bounded by the routing table; the
+ * What each node answered this edge (cdn_edge_upstream_requests_total, cdn_edge_upstream_duration_seconds),
+ * how forwards to it failed (cdn_edge_upstream_errors_total) and how it broke message framing
+ * (cdn_edge_upstream_protocol_errors_total). Node ids are bounded by the routing table; the
  * series of a node that left the table are dropped (retain), so the label set does not grow for ever.
  */
 export class UpstreamMetrics {
@@ -29,6 +31,7 @@ export class UpstreamMetrics {
     private readonly answers: BoundCounter<'node' | 'status_class'>,
     private readonly duration: BoundHistogram<'node'>,
     private readonly errors: Counter<'node' | 'code'>,
+    private readonly protocolErrors: Counter<'node' | 'reason'>,
   ) {}
 
   /** The node's response headers came, `seconds` after the request was sent. */
@@ -44,6 +47,12 @@ export class UpstreamMetrics {
     this.errors.inc({ node: nodeId, code });
   }
 
+  /** The node broke HTTP/1.1 message framing (bytes past an answer's end, on an idle connection). */
+  protocolError(nodeId: string, reason: string): void {
+    this.of(nodeId).protocolErrors.add(reason);
+    this.protocolErrors.inc({ node: nodeId, reason });
+  }
+
   /** Drops the series of nodes that are not in `nodeIds` (the new table). */
   retain(nodeIds: ReadonlySet<string>): void {
     for (const [id, cells] of this.nodes) {
@@ -51,6 +60,7 @@ export class UpstreamMetrics {
       for (const cell of cells.answers) this.answers.unbind(cell);
       this.duration.unbind(cells.duration);
       for (const code of cells.codes) this.errors.remove({ node: id, code });
+      for (const reason of cells.protocolErrors) this.protocolErrors.remove({ node: id, reason });
       this.nodes.delete(id);
     }
   }

@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage, InformationEvent } from 'node:http';
 import type { Readable } from 'node:stream';
 
 /** What the forwarder reports about one attempt, to the dispatch that started it and to nothing else. */
@@ -10,6 +10,8 @@ export interface AttemptOwner {
   readonly headers: Record<string, string> | undefined;
   /** The X-Request-Id the node is sent (none: the request's own header goes as it is). */
   readonly requestId: string | undefined;
+  /** The node sent an interim (1xx) answer before its final one; 100 Continue excepted (the listener sends its own). */
+  interim(attempt: Attempt, info: InformationEvent): void;
   /** The node's response headers arrived for this attempt. */
   answered(attempt: Attempt, proxyRes: IncomingMessage): void;
   /** This attempt failed before the node answered (refused, reset, timed out). */
@@ -36,6 +38,8 @@ export class Attempt implements AttemptTimes {
   sentAt = 0;
   /** The request to the node, once it has a socket. */
   upstream: ClientRequest | undefined = undefined;
+  /** The node's answer, once its headers came. */
+  answer: IncomingMessage | undefined = undefined;
   /** Fires when the node has not answered in time. */
   timer: NodeJS.Timeout | undefined = undefined;
   /** It has answered or failed: anything later from it is ignored. */
@@ -48,5 +52,7 @@ export class Attempt implements AttemptTimes {
     readonly owner: AttemptOwner,
     /** The request body to send again (a retry), instead of streaming the client's. */
     readonly body: Readable | undefined,
+    /** Sent on a new connection of its own rather than a pooled one (the pooled one held an earlier answer's bytes). */
+    readonly fresh = false,
   ) {}
 }

@@ -12,6 +12,11 @@ export interface DispatchHooks {
   onAnswer(proxyRes: IncomingMessage, times: AttemptTimes): void;
   /** No node answered: the catalogue error the client would get, and the node tried last (none when no node could be picked). */
   onFailure(error: ErrorCode, nodeId: string | undefined): void;
+  /**
+   * A request no client waits on (dispatchWithoutClient) got an interim answer: `head` is ready to write to the
+   * clients that wait on it instead; returns how many got it. Without it (a refresh, a warm fetch) it is dropped.
+   */
+  onInterim?(head: string): number;
 }
 
 /** The error answer of a failed dispatch, naming the node tried last. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, InformationEvent, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { ErrorCode, Logger, RouteNode } from '@cdn/shared';
@@ -10,9 +10,11 @@ import { Attempt, AttemptOwner, AttemptTimes } from './attempt';
 import { DispatchHooks, sendUpstreamError } from './dispatch-hooks';
 import type { Exchange } from './exchange';
 import type { Forwarder } from './forwarder';
+import { interimHead, MAX_INTERIM_PER_REQUEST, relayInterim } from './interim';
+import type { ProtocolErrors } from './protocol-errors';
 import { relay, relayHeaders } from './relay';
 import { BodyKind, readAll } from './replayable-body';
-import { clientErrorFor, upstreamErrorCode } from './upstream-error';
+import { clientErrorFor, isParseError, upstreamErrorCode } from './upstream-error';
 
 /** Methods whose request may be sent twice (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -32,6 +34,7 @@ export interface DispatchContext {
   edgeOnlyField: string | undefined;
   metrics: EdgeMetrics;
   logger: Logger;
+  protocolErrors: ProtocolErrors;
   /** A node for the request, other than those tried. */
   pick(state: RoutingState, req: IncomingMessage, key: string, tried: ReadonlySet<string> | undefined): RouteNode | undefined;
 }
@@ -47,6 +50,8 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
   /** Nodes that failed this request; made on the first retry only. */
   private tried: Set<string> | undefined;
   private replay: Buffer | undefined;
+  /** Interim answers passed on so far, across attempts (MAX_INTERIM_PER_REQUEST). */
+  private interims = 0;
   private readonly hooks: DispatchHooks;
 
   constructor(
@@ -96,6 +101,18 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     this.hooks.onAnswer(proxyRes, attempt);
   }
 
+  interim(attempt: Attempt, info: InformationEvent): void {
+    const status = info.statusCode;
+    this.ctx.metrics.interimResponses.inc({ status: status === 102 || status === 103 ? String(status) : '1xx' });
+    const source = `${status} from ${attempt.nodeId} for ${this.method} ${this.path}`;
+    if (++this.interims > MAX_INTERIM_PER_REQUEST) return this.ctx.logger.debug(`Dropped ${source}: over ${MAX_INTERIM_PER_REQUEST} interim answers`);
+    const head = interimHead(info);
+    // A client's own request: its client. A shared fetch: the clients following it (none for a refresh or a warm fetch).
+    const clients = this.exchange ? Number(relayInterim(this.req, this.res, head)) : (this.hooks.onInterim?.(head) ?? 0);
+    if (clients === 0) this.ctx.logger.debug(`Dropped ${source}: no HTTP/1.1 client waits for its answer's headers`);
+    else this.ctx.logger.debug(`Passed ${source} on to ${clients} client(s)`);
+  }
+
   failed(attempt: Attempt, err: unknown): void {
     const { method, path, ctx } = this;
     const nodeId = attempt.nodeId;
@@ -105,10 +122,13 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
       ctx.logger.debug(`Client went away during ${method} ${path} to ${nodeId}`);
       return;
     }
+    // Bytes an earlier answer left on a reused connection: not this request's fault, nor a sign the node is down.
+    const earlierAnswer = !attempt.fresh && attempt.upstream?.reusedSocket === true && isParseError(err);
+    if (earlierAnswer && this.sendAgainFresh(attempt)) return;
     const code = upstreamErrorCode(err);
     ctx.metrics.upstream.failed(nodeId, code);
     const failure = `Failed to forward request ${method} ${path} to ${nodeId}: ${code}`;
-    this.noteFailure(nodeId, code);
+    if (!earlierAnswer) this.noteFailure(nodeId, code);
     if (this.retry(code, undefined)) {
       ctx.logger.warn({ err, node: nodeId, method, path, code }, `${failure}; retrying on another node`);
       return;
@@ -132,15 +152,32 @@ export class Dispatch implements AttemptOwner, DispatchHooks {
     sendUpstreamError(this.res, error, nodeId);
   }
 
-  private send(nodeId: string): void {
+  private send(nodeId: string, fresh = false): void {
     this.attempts += 1;
     // The client's body went with the first attempt: a retry replays the copy kept, or sends none.
     const body = this.replay ? Readable.from([this.replay]) : this.attempts > 1 ? Readable.from([]) : undefined;
-    const attempt = new Attempt(nodeId, this, body);
+    const attempt = new Attempt(nodeId, this, body, fresh);
     this.current = attempt;
     this.ctx.health.started(nodeId);
     if (this.exchange) this.exchange.nodeId = nodeId;
     this.ctx.forwarder.forward(this.req, this.res, this.state.targets.get(nodeId)!, attempt);
+  }
+
+  /**
+   * What a node sent on a reused connection did not parse as an answer: most likely the rest of an earlier answer
+   * longer than its framing said. The request goes again, once, to the same node on a new connection, where the
+   * method allows it; the retry budget does not count it (each such connection costs one retry at most). True
+   * when it was sent again.
+   */
+  private sendAgainFresh(attempt: Attempt): boolean {
+    const { ctx, method, path } = this;
+    // The request reached the node: only a method that may be applied twice is sent again.
+    const again = IDEMPOTENT.has(method) && this.body !== 'streamed' && !this.res.headersSent;
+    ctx.protocolErrors.report(attempt.nodeId, 'garbage_on_reused_connection', again ? `${method} ${path} sent again on a new connection` : `${method} ${path} failed (its method is not sent twice)`);
+    if (!again) return false;
+    ctx.metrics.retries.inc({ reason: 'garbage_on_reused_connection' });
+    this.send(attempt.nodeId, true);
+    return true;
   }
 
   /** Starts another attempt on another node when the failure allows it; true when it did. */

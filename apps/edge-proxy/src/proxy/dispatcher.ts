@@ -8,6 +8,7 @@ import { Dispatch, DispatchContext } from './dispatch';
 import { DispatchHooks, sendUpstreamError } from './dispatch-hooks';
 import type { Exchange } from './exchange';
 import type { Forwarder } from './forwarder';
+import type { ProtocolErrors } from './protocol-errors';
 import { bodyKind } from './replayable-body';
 
 export interface DispatcherOptions {
@@ -22,6 +23,7 @@ export interface DispatcherOptions {
   random: () => number;
   metrics: EdgeMetrics;
   logger: Logger;
+  protocolErrors: ProtocolErrors;
 }
 
 /** A request no client waits on: the one fetch coalesced clients share, a background refresh, cache warming. */
@@ -71,6 +73,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     edgeOnlyField: options.edgeOnlyField,
     metrics,
     logger,
+    protocolErrors: options.protocolErrors,
     pick(state, req, key, tried) {
       const location = req.headers['x-client-location'];
       const clientLocation = typeof location === 'string' ? location : undefined;

@@ -1,4 +1,5 @@
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, InformationEvent, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createProxyServer, type ServerOptions } from 'http-proxy-3';
 import { requestLogOf, type Logger } from '@cdn/shared';
@@ -7,8 +8,11 @@ import { stripRequestHopByHop } from '../http/hop-by-hop';
 import type { EdgeMetrics } from '../observability/edge-metrics';
 import { nodePath } from '../routing/cdn-path';
 import type { NodeTarget } from '../routing/routing-state';
+import { markOverrun } from './answer-integrity';
 import type { Attempt } from './attempt';
-import { upstreamTimeoutError } from './upstream-error';
+import { carriesRequestTo } from './pooled-connections';
+import type { ProtocolErrors } from './protocol-errors';
+import { isParseError, upstreamTimeoutError } from './upstream-error';
 
 export interface ForwarderOptions {
   logger: Logger;
@@ -18,6 +22,8 @@ export interface ForwarderOptions {
   upstreamTimeoutMs: number;
   /** Sets X-Forwarded-* and strips what a client forged (--trusted-proxy). */
   forwarding: Forwarding;
+  /** Where a node's framing faults are counted and logged. */
+  protocolErrors: ProtocolErrors;
 }
 
 export interface Forwarder {
@@ -38,6 +44,17 @@ type ForwardedRequest = IncomingMessage & { [FORWARDED]?: true };
 
 const ignore = () => undefined;
 
+/**
+ * A node's interim answer, for the attempt whose request it answers. Node emits 'information' on the request,
+ * not on the connection, so it is one listener per request; a shared function, so it allocates nothing.
+ */
+function onInformation(this: AttemptRequest, info: InformationEvent): void {
+  const attempt = this[ATTEMPT];
+  // 100 Continue: the edge's listener answered the client's Expect itself, and the node was not asked.
+  if (attempt === undefined || attempt.settled || info.statusCode === 100) return;
+  attempt.owner.interim(attempt, info);
+}
+
 /** The JSON "Forwarding ..." line's own fields: the node, and the request id the node is sent. */
 function forwardingFields(nodeId: string, requestId: string | string[] | undefined): string {
   return `"node":${JSON.stringify(nodeId)},"request_id":${typeof requestId === 'string' ? JSON.stringify(requestId) : 'null'}`;
@@ -45,7 +62,7 @@ function forwardingFields(nodeId: string, requestId: string | string[] | undefin
 
 /** Forwards over http-proxy-3: bodies are piped both ways with back-pressure, never buffered. */
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const { logger, metrics, upstreamTimeoutMs } = options;
+  const { logger, metrics, upstreamTimeoutMs, protocolErrors } = options;
   const requestLog = requestLogOf(logger);
   // The edge writes every answer itself (relay, cache fills, stale answers), so http-proxy-3 hands it the response.
   // Host is the node's own (changeOrigin); X-Forwarded-* are the edge's (options.forwarding), not http-proxy-3's
@@ -54,11 +71,25 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 
   /** Ends the attempt once and tells its owner; the node's request is abandoned. */
   function fail(attempt: Attempt, err: unknown): void {
-    if (attempt.settled) return;
+    if (attempt.settled) return afterSettled(attempt, err);
     attempt.settled = true;
     clearTimeout(attempt.timer);
     attempt.upstream?.destroy();
     attempt.owner.failed(attempt, err);
+  }
+
+  /**
+   * An error once the attempt is settled is nobody's to answer; a parse error after the node's answer began is
+   * the node breaking that answer's framing. Node's client has already closed the connection; an answer that
+   * was complete reached its client whole, as framed, but is not stored.
+   */
+  function afterSettled(attempt: Attempt, err: unknown): void {
+    const proxyRes = attempt.answer;
+    if (!proxyRes || !isParseError(err)) return;
+    const { method, path } = attempt.owner;
+    if (!proxyRes.complete) return protocolErrors.report(attempt.nodeId, 'malformed_body', `${method} ${path} was cut off and the connection closed`);
+    markOverrun(proxyRes);
+    protocolErrors.report(attempt.nodeId, 'excess_bytes', `${method} ${path} got the answer up to its end, not stored; the connection was closed`);
   }
 
   /** A timer per attempt, not a closure: the attempt is its argument. */
@@ -70,11 +101,13 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     else fail(attempt, err);
   }
 
-  proxy.on('proxyReq', (proxyReq: ClientRequest, sent: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions) => {
+  proxy.on('proxyReq', (proxyReq: ClientRequest, sent: IncomingMessage, _res: ServerResponse, requestOptions: ServerOptions, socket: Socket) => {
     const attempt = (requestOptions as AttemptOptions)[ATTEMPT];
     if (!attempt) return;
     (proxyReq as AttemptRequest)[ATTEMPT] = attempt;
     attempt.upstream = proxyReq;
+    carriesRequestTo(socket, attempt.nodeId);
+    proxyReq.on('information', onInformation);
     // Set on the node's request, not on the client's headers: adding a field to those makes every later copy of them slow.
     const requestId = attempt.owner.requestId;
     if (requestId !== undefined && requestId !== sent.headers['x-request-id']) proxyReq.setHeader('x-request-id', requestId);
@@ -87,6 +120,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     // An answer to an attempt given up on (a retry is under way) is nobody's.
     if (attempt.settled) return void proxyRes.destroy();
     attempt.settled = true;
+    attempt.answer = proxyRes;
     clearTimeout(attempt.timer);
     attempt.responseTime = options.now();
     // A node that dies mid-body must not leave the client waiting for bytes that never come.
@@ -123,7 +157,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       attempt.timer = setTimeout(timedOut, upstreamTimeoutMs, attempt);
       attempt.sentAt = performance.now();
       // http-proxy-3 copies these options for the request anyway; the attempt rides along to the proxyReq event.
-      const requestOptions = { ...target.proxyOptions, buffer: attempt.body, headers, [ATTEMPT]: attempt };
+      const requestOptions: AttemptOptions = { ...target.proxyOptions, buffer: attempt.body, headers, [ATTEMPT]: attempt };
+      // No agent: a connection of its own, closed after the answer (http-proxy-3 sends Connection: close).
+      if (attempt.fresh) requestOptions.agent = false;
       // The callback replaces http-proxy-3's 'error' event for this attempt only: a late error of an
       // attempt already given up on must not fail the next one.
       proxy.web(req, res, requestOptions, (err: Error) => fail(attempt, err));

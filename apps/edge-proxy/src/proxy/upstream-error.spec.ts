@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientErrorFor, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
+import { clientErrorFor, isParseError, upstreamErrorCode, upstreamTimeoutError } from './upstream-error';
 
 describe('upstream errors', () => {
   it('maps the edge own timeout to 504 and anything else to 502', () => {
@@ -10,5 +10,11 @@ describe('upstream errors', () => {
 
   it('names errors without a code UNKNOWN', () => {
     expect(upstreamErrorCode(new Error('x'))).toBe('UNKNOWN');
+  });
+
+  it('tells the parser refusing a node\'s bytes from other failures', () => {
+    expect(isParseError(Object.assign(new Error('Parse Error: Expected HTTP/'), { code: 'HPE_INVALID_CONSTANT' }))).toBe(true);
+    expect(isParseError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(isParseError(new Error('no code'))).toBe(false);
   });
 });

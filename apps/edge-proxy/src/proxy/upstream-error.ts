@@ -19,3 +19,8 @@ export function upstreamErrorCode(err: unknown): string {
 export function clientErrorFor(code: string): ErrorCode {
   return code === UPSTREAM_TIMEOUT_CODE ? 'upstream_timeout' : 'upstream_unreachable';
 }
+
+/** Whether a forwarding error is Node's HTTP parser refusing what the node sent (its codes start HPE_). */
+export function isParseError(err: unknown): boolean {
+  return upstreamErrorCode(err).startsWith('HPE_');
+}

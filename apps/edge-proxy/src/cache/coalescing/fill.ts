@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exchange } from '../../proxy/exchange';
+import { relayInterim } from '../../proxy/interim';
 import { BodyCollector } from '../body-collector';
 
 /** A client waiting on the shared fetch of its key. */
@@ -37,6 +38,8 @@ export class Fill {
   private readonly waiting = new Set<Follower>();
   private onDrained: (() => void) | undefined;
   private onEmpty: (() => void) | undefined;
+  /** The node's interim heads (103 Early Hints) so far: a follower that joins before the answer starts gets them too. */
+  private interims: string[] | undefined;
 
   constructor(limit: number) {
     this.collector = new BodyCollector(limit);
@@ -57,6 +60,8 @@ export class Fill {
       follower.exchange.nodeId = this.nodeId;
       this.writeHead(follower);
       for (const chunk of this.collector.kept()) follower.res.write(chunk);
+    } else if (this.interims !== undefined) {
+      for (const head of this.interims) relayInterim(follower.req, follower.res, head);
     }
     this.followers.add(follower);
   }
@@ -101,6 +106,14 @@ export class Fill {
       follower.exchange.nodeId = nodeId;
       this.writeHead(follower);
     }
+  }
+
+  /** Passes a node's interim head on to every follower (their answers have not started); returns how many got it. */
+  interim(head: string): number {
+    (this.interims ??= []).push(head);
+    let sent = 0;
+    for (const follower of this.followers) if (relayInterim(follower.req, follower.res, head)) sent++;
+    return sent;
   }
 
   /** Sends a chunk to every follower; false when one of them cannot take more yet (call whenDrained). */
