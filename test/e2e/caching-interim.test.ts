@@ -10,6 +10,7 @@ import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, stopAll } from '../support/processes';
 import { rawExchange } from '../support/raw-socket';
+import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 
@@ -44,12 +45,6 @@ function send(app: App, path: string, options: { method?: string; body?: string;
     req.on('error', reject);
     req.end(options.body);
   });
-}
-
-/** The value of one series of the edge's metrics, 0 when absent. */
-async function metric(app: App, series: string): Promise<number> {
-  const line = (await get(`${app.url}/metrics`)).text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
 }
 
 describe('interim answers from a node (RFC 9110 §15.2, RFC 8297)', () => {

@@ -8,6 +8,7 @@ import { get, post } from '../support/http';
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, startNats, stopAll } from '../support/processes';
+import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 type Replica = App & { id: string };
@@ -42,11 +43,6 @@ async function agreedLeader(replicas: Replica[], timeoutMs = 10_000): Promise<Re
     const leader = replicas.find((r) => r.id === seen[0]);
     return seen.every((s) => s === seen[0]) && leader ? leader : undefined;
   }, timeoutMs, 50).then((leader) => leader!);
-}
-
-async function metric(app: App, name: string): Promise<number> {
-  const line = (await get(`${app.url}/metrics`)).text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
 }
 
 /** Successful probes of every node, as this replica counts them. */

@@ -14,6 +14,7 @@ import { get, post, request } from '../support/http';
 import { startOrigin, type Origin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, startNats, stopAll, tempDir } from '../support/processes';
+import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 
@@ -23,11 +24,6 @@ const fresh = (p: string) => `${p}?probe=${++probes}`;
 async function revisionOf(app: App): Promise<number | undefined> {
   const ready = await get(`${app.url}/readyz`).catch(() => undefined);
   return ready?.status === 200 ? ready.body.revision : undefined;
-}
-
-async function metric(app: App, name: string): Promise<number> {
-  const line = (await get(`${app.url}/metrics`)).text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
 }
 
 /** Which node answers `count` fresh requests through the edge. */

@@ -11,6 +11,7 @@ import { get, post } from '../support/http';
 import { eventually } from '../support/ports';
 import { Running, startApp, startRedis, stopAll } from '../support/processes';
 import { plainAnswer, RawHandler, RawOrigin, RawRequest, startRawOrigin } from '../support/raw-origin';
+import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 
@@ -43,13 +44,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Requests the edge sent (the control plane's probes of /health are left out). */
 const forwarded = (origin: RawOrigin): RawRequest[] => origin.requests.filter((r) => r.path !== '/health');
 const requestFor = (origin: RawOrigin, path: string): RawRequest[] => origin.requests.filter((r) => r.path === path);
-
-/** The value of one series of the edge's metrics, 0 when absent. */
-async function metric(app: App, series: string): Promise<number> {
-  const text = (await get(`${app.url}/metrics`)).text;
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
-}
 
 /** The all-in-one with no default TTL (and `args`), routing to `handler`'s node only; every other path gets a plain answer. */
 async function setUp(handler: RawHandler, args: string[] = []): Promise<{ app: App; origin: RawOrigin }> {
