@@ -2,9 +2,8 @@
  * Dates in caching, through the built all-in-one against a real origin: Expires in the obsolete forms
  * of RFC 9110 §5.6.7, and If-Modified-Since against answers without Last-Modified (RFC 9111 §4.3.2).
  */
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, post, rawGet } from '../support/http';
+import { get, post, rawGet, rawText } from '../support/http';
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { startApp, stopAll } from '../support/processes';
@@ -51,19 +50,8 @@ const EXPIRES: Record<string, (inAnHour: number) => string> = {
   'garbage-zone': (t) => new Date(t).toUTCString().replace('GMT', 'PST'),
 };
 
-/** A request with exactly these headers, any method (fetch() adds Cache-Control to conditional requests). */
-function send(method: string, url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A request with exactly these headers, any method. */
+const send = (method: string, url: string, headers: Record<string, string> = {}) => rawText(url, { method, headers });
 
 let unique = 0;
 /** A path no other test asks for, so each test starts with an empty cache. */

@@ -3,9 +3,8 @@
  * waiting for the final answer, are never stored, and leave nothing in the final answer. A real node:http
  * origin sends them with writeProcessing and writeEarlyHints; requests go through the built all-in-one.
  */
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, post } from '../support/http';
+import { get, post, rawText } from '../support/http';
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, stopAll } from '../support/processes';
@@ -14,38 +13,11 @@ import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 
-interface Interim {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-}
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** The 1xx answers that came before it, in order. */
-  interims: Interim[];
-}
-
 const HINT = '</style.css>; rel=preload; as=style';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One request on a connection of its own, recording every 1xx answer before the final one. */
-function send(app: App, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...options.headers, ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }) };
-    const interims: Interim[] = [];
-    const req = http.request({ host: '127.0.0.1', port: app.port, path, method: options.method ?? 'GET', headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, interims }));
-    });
-    req.on('information', (info) => interims.push({ status: info.statusCode, headers: info.headers }));
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const send = (app: App, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}) => rawText(`${app.url}${path}`, { ...options, newConnection: true });
 
 describe('interim answers from a node (RFC 9110 §15.2, RFC 8297)', () => {
   let app: App;

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, post } from '../support/http';
+import { get, post, rawRequest } from '../support/http';
 import { Origin, RecordedRequest, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, startRedis, stopAll } from '../support/processes';
@@ -67,19 +67,7 @@ function rangeOrigin() {
 }
 
 /** A GET or HEAD through node:http with exactly these headers. */
-function fetchRaw(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .request(url, { method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      })
-      .on('error', reject)
-      .end();
-  });
-}
+const fetchRaw = (url: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(url, { method, headers });
 
 describe('partial content in the cache', () => {
   let origin: Origin;

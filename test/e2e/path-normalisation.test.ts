@@ -3,9 +3,8 @@
  * purge, on the built all-in-one server. Requests are sent with their paths exactly as written (fetch would
  * resolve dot segments itself).
  */
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, post } from '../support/http';
+import { get, post, rawText } from '../support/http';
 import { Origin, startOrigin } from '../support/origin';
 import { eventually } from '../support/ports';
 import { Running, startApp, stopAll } from '../support/processes';
@@ -13,18 +12,7 @@ import { Running, startApp, stopAll } from '../support/processes';
 type App = Running & { port: number; url: string };
 
 /** A request with its target exactly as given. */
-function send(app: App, target: string, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: app.port, path: target, method, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const send = (app: App, target: string, method = 'GET') => rawText(app.url, { method, path: target, newConnection: true });
 
 describe('path normalisation on the all-in-one server', () => {
   let app: App;

@@ -5,9 +5,8 @@
  * keeps its connections to the node alive (--workers default: one process, one pool).
  */
 import { spawnSync } from 'node:child_process';
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { get, post } from '../support/http';
+import { get, post, rawText } from '../support/http';
 import { eventually } from '../support/ports';
 import { Running, startApp, startRedis, stopAll } from '../support/processes';
 import { plainAnswer, RawHandler, RawOrigin, RawRequest, startRawOrigin } from '../support/raw-origin';
@@ -15,29 +14,8 @@ import { metric } from '../support/metrics';
 
 type App = Running & { port: number; url: string };
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** The answer was cut short (the edge aborted it). */
-  aborted: boolean;
-}
-
 /** One request on a connection of its own, so that only the edge's pooled connections to the node are shared. */
-function send(app: App, path: string, method = 'GET', body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
-    const req = http.request({ host: '127.0.0.1', port: app.port, path, method, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('latin1');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, aborted: false }));
-      res.on('error', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, aborted: true }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (app: App, path: string, method = 'GET', body?: string) => rawText(`${app.url}${path}`, { method, body, newConnection: true });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
