@@ -160,18 +160,24 @@ async function registerNodes(controlPlaneUrl: string, origin: Origin): Promise<v
   await post(`${controlPlaneUrl}/register_node`, { id: 'node1', url: origin.url, location: 'Beijing', capacity: 100 });
 }
 
+/** The all-in-one with `args`, in a directory of its own, logging to `logName` there, routing to the echo origin as node1. */
+async function allInOneWithEcho(args: string[], logName: string, readyWithinMs: number): Promise<{ app: App; origin: Origin; log: string }> {
+  const origin = await echoOrigin();
+  const dir = tempDir();
+  const log = path.join(dir, logName);
+  const app = await startApp('allInOne', [...args, '--log-file', log], { cwd: dir });
+  await registerNodes(app.url, origin);
+  await eventually(async () => (await get(`${app.url}/cdn/echo`)).status === 200, readyWithinMs);
+  return { app, origin, log };
+}
+
 describe('request ids: all-in-one, --log-format json', () => {
   let app: App;
   let origin: Origin;
   let log: string;
 
   beforeAll(async () => {
-    origin = await echoOrigin();
-    const dir = tempDir();
-    log = path.join(dir, 'cdn.log');
-    app = await startApp('allInOne', ['--log-format', 'json', '--log-file', log], { cwd: dir });
-    await registerNodes(app.url, origin);
-    await eventually(async () => (await get(`${app.url}/cdn/echo`)).status === 200, 5_000);
+    ({ app, origin, log } = await allInOneWithEcho(['--log-format', 'json'], 'cdn.log', 5_000));
   });
 
   afterAll(async () => {
@@ -220,12 +226,7 @@ describe('request ids: all-in-one --workers 2, --log-format json', () => {
   let log: string;
 
   beforeAll(async () => {
-    origin = await echoOrigin();
-    const dir = tempDir();
-    log = path.join(dir, 'cdn.log');
-    app = await startApp('allInOne', ['--workers', '2', '--log-format', 'json', '--log-file', log], { cwd: dir });
-    await registerNodes(app.url, origin);
-    await eventually(async () => (await get(`${app.url}/cdn/echo`)).status === 200, 10_000);
+    ({ app, origin, log } = await allInOneWithEcho(['--workers', '2', '--log-format', 'json'], 'cdn.log', 10_000));
   });
 
   afterAll(async () => {
@@ -274,12 +275,7 @@ describe('the text access line (--log-format text)', () => {
   let log: string;
 
   beforeAll(async () => {
-    origin = await echoOrigin();
-    const dir = tempDir();
-    log = path.join(dir, 'cdn_system.log');
-    app = await startApp('allInOne', [], { cwd: dir });
-    await registerNodes(app.url, origin);
-    await eventually(async () => (await get(`${app.url}/cdn/echo`)).status === 200, 5_000);
+    ({ app, origin, log } = await allInOneWithEcho([], 'cdn_system.log', 5_000));
   });
 
   afterAll(async () => {
