@@ -126,12 +126,13 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
       })
     : undefined;
   const cache = createTieredCache({ memory, shared, now });
+  const targets = cacheControlTargets(config.cacheControlTarget);
   const storeOptions: StoreOptions = {
     defaultTtl: config.cacheTime,
     staleIfErrorDefault: config.staleIfError,
     storeSetCookie: config.cacheSetCookie,
     heuristicMax: config.cacheHeuristicMax,
-    targets: cacheControlTargets(config.cacheControlTarget),
+    targets,
     observer: storageObserver(metrics, logger),
   };
   const protocolErrors = createProtocolErrors({ metrics: metrics.upstream, logger, now });
@@ -149,7 +150,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     health,
     budget: new RetryBudget(now),
     retries: config.retries,
-    edgeOnlyField: config.cacheControlTarget,
+    edgeOnlyField: targets.own,
     loadOf: loads.loadOf,
     random,
     metrics,
@@ -165,7 +166,7 @@ export function createEdgeProxy(options: EdgeProxyOptions): EdgeProxy {
     dispatcher,
     hitForMiss,
     sortQuery: config.cacheSortQuery,
-    edgeOnlyField: config.cacheControlTarget,
+    edgeOnlyField: targets.own,
     metrics,
     logger,
     broadcastInvalidation: (targets) => options.cacheCommands.publish({ type: 'invalidate', targets, fromEdge: edgeId, issuedAt: now() }),
